@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PyOrchestratorConfig(AppConfig):
+    name = "pyorchestrator"
+    verbose_name = "PyOrchestrator"
