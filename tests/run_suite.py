@@ -15,7 +15,9 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 POSTGRES_HOST = os.environ.get("PYORCHESTRATOR_TEST_POSTGRES_HOST", "127.0.0.1")
 POSTGRES_PORT = int(os.environ.get("PYORCHESTRATOR_TEST_POSTGRES_PORT", "5432"))
-POSTGRES_URL = f"postgres://postgres@{POSTGRES_HOST}:{POSTGRES_PORT}/pyorchestrator"
+# Django's test database on the server is this name prefixed with "test_".
+POSTGRES_DATABASE = os.environ.get("PYORCHESTRATOR_TEST_POSTGRES_DB", "pyorchestrator")
+POSTGRES_URL = f"postgres://postgres@{POSTGRES_HOST}:{POSTGRES_PORT}/{POSTGRES_DATABASE}"
 
 
 def postgres_reachable() -> bool:
