@@ -31,6 +31,10 @@ class LenientJSONParser(BaseParser):
             return json.loads(text, parse_constant=_reject_constant)
         except (UnicodeDecodeError, ValueError) as error:
             raise InvalidJSON() from error
+        except RecursionError as error:
+            # The decoder recurses once per nesting level; no client sends
+            # hundreds of nested arrays, so this is bad input, not a fault.
+            raise InvalidJSON(_("The request body is nested too deeply.")) from error
 
 
 def _reject_constant(name: str):

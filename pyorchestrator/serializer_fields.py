@@ -1,5 +1,7 @@
 """Serializer fields that accept only what the legacy tables store exactly."""
 
+from datetime import datetime
+
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -54,7 +56,13 @@ class LocalDateTimeField(serializers.DateTimeField):
 
     default_error_messages = {
         "invalid": _("Must be an ISO 8601 datetime such as 2025-04-26T12:00:00+02:00."),
+        "out_of_range": _("Must be between {min} and {max} in local time."),
     }
+
+    # The range of SQL Server's DATETIME, the type of OpenOrchestrator's
+    # columns there; a value outside it would fail the INSERT.
+    MIN_VALUE = datetime(1753, 1, 1)
+    MAX_VALUE = datetime(9999, 12, 31, 23, 59, 59, 997000)
 
     def to_internal_value(self, value):
         if not isinstance(value, str):
@@ -65,7 +73,15 @@ class LocalDateTimeField(serializers.DateTimeField):
             parsed = None
         if parsed is None:
             self.fail("invalid")
-        return to_local_naive(parsed)
+
+        try:
+            local = to_local_naive(parsed)
+        except OverflowError:
+            # Converting year 1 or 9999 with an offset leaves datetime's range.
+            local = None
+        if local is None or not self.MIN_VALUE <= local <= self.MAX_VALUE:
+            self.fail("out_of_range", min=self.MIN_VALUE.isoformat(), max=self.MAX_VALUE.isoformat())
+        return local
 
 
 class EnumNameField(serializers.ChoiceField):

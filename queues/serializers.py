@@ -28,6 +28,8 @@ class QueueDataField(serializers.Field):
         "invalid": _("Must be a string, a JSON object or a JSON array."),
         "max_length": _("Must be at most {max_length} characters when stored; this value is {length}."),
         "surrogate": _("Must not contain unpaired surrogate characters."),
+        "null_character": _("Must not contain NUL characters."),
+        "too_deep": _("Must not be nested this deeply."),
     }
 
     def __init__(self, *, max_length: int, **kwargs):
@@ -38,9 +40,17 @@ class QueueDataField(serializers.Field):
         if isinstance(data, str):
             text = data
         elif isinstance(data, (dict, list)):
-            text = json.dumps(data, ensure_ascii=False)
+            try:
+                text = json.dumps(data, ensure_ascii=False)
+            except RecursionError:
+                self.fail("too_deep")
         else:
             self.fail("invalid")
+
+        # PostgreSQL text columns reject NUL outright. json.dumps escapes it
+        # inside objects and arrays, so only a string value can hold one.
+        if "\x00" in text:
+            self.fail("null_character")
 
         if contains_surrogate(text):
             self.fail("surrogate")

@@ -64,7 +64,8 @@ class NonNegativeFloatField(serializers.FloatField):
         value = super().to_internal_value(data)
         if not math.isfinite(value):
             self.fail("invalid")
-        return value
+        # Adding 0.0 turns -0.0, which passes min_value=0, into 0.0.
+        return value + 0.0
 
 
 class VejmanUpdateSerializer(serializers.Serializer):
