@@ -32,8 +32,8 @@ class LenientJSONParser(BaseParser):
         except (UnicodeDecodeError, ValueError) as error:
             raise InvalidJSON() from error
         except RecursionError as error:
-            # The decoder recurses once per nesting level; no client sends
-            # hundreds of nested arrays, so this is bad input, not a fault.
+            # The decoder recurses once per nesting level, so a body nested
+            # beyond Python's recursion limit (about 1000) ends up here.
             raise InvalidJSON(_("The request body is nested too deeply.")) from error
 
 
