@@ -391,7 +391,8 @@ def test_create_api_key_prints_working_key(client):
     call_command("create_api_key", "OS2Forms", stdout=output)
 
     key = output.getvalue().splitlines()[-1]
-    assert key == key.strip() and " " not in key
+    assert key == key.strip()
+    assert " " not in key
     assert APIKey.objects.get_from_key(key).name == "OS2Forms"
     response = client.post("/api/queue", {"queue_name": "q"}, content_type="application/json", HTTP_X_API_KEY=key)
     assert response.status_code == 201
@@ -404,7 +405,8 @@ def test_create_api_key_subprocess_last_line(single_sqlite_env):
     result = run_manage(env, "create_api_key", "Inspektionsapp")
 
     key = result.stdout.splitlines()[-1]
-    assert "." in key and " " not in key
+    assert "." in key
+    assert " " not in key
     with sqlite3.connect(single_sqlite_env[1]) as connection:
         names = connection.execute("SELECT name, prefix FROM rest_framework_api_key_apikey").fetchall()
     assert ("Inspektionsapp", key.split(".")[0]) in names
