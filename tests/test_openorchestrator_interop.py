@@ -169,3 +169,20 @@ def test_only_single_trigger_changed(api_client, openorchestrator_tables):
     assert response.status_code == 404
     assert db_util.get_trigger(scheduled_id).process_status is TriggerStatus.FAILED
     assert db_util.get_trigger(queue_id).process_status is TriggerStatus.FAILED
+
+
+def test_tables_are_openorchestrators_own(openorchestrator_tables):
+    connection = connections["orchestrator"]
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT udt_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND table_name = 'Queues' AND column_name = 'status'"
+            )
+            # SQLAlchemy makes a native enum type on PostgreSQL.
+            assert cursor.fetchone() == ("queuestatus",)
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'Logs'")
+            # Only OpenOrchestrator's metadata has the Logs table.
+            assert cursor.fetchone() == ("Logs",)
