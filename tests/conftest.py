@@ -10,6 +10,7 @@ test-wide transaction on one of them would lock the other out on SQLite.
 """
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connections, router
 from rest_framework.test import APIClient
@@ -44,6 +45,18 @@ def _empty_legacy_tables(request):
             connection = connections[router.db_for_write(model)]
             with connection.cursor() as cursor:
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+
+
+@pytest.fixture(autouse=True)
+def _clear_counter_cache():
+    """Start each test with no ban or rate-limit counts from earlier tests.
+
+    Every test client request comes from 127.0.0.1, so counts carried over
+    would ban or throttle unrelated tests.
+    """
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
