@@ -72,3 +72,19 @@ def api_client(api_key) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_X_API_KEY=api_key)
     return client
+
+
+@pytest.fixture
+def cache_down(settings, monkeypatch):
+    """Point the cache at a Redis port where nothing listens, so every cache call fails."""
+    from pyorchestrator import shared_cache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:18299/2",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    # Let the first failure of this test be logged even if an earlier test logged one.
+    monkeypatch.setattr(shared_cache, "_last_failure_logged", 0.0)
