@@ -109,7 +109,10 @@ def decide_client_ip(remote_addr: str, forwarded_for: str) -> str:
     remote = parse_address(remote_addr)
     if remote is None:
         return UNKNOWN_ADDRESS
-    if not forwarded_for or not is_trusted_proxy(remote):
+    if not is_trusted_proxy(remote):
+        return str(remote)
+    if not forwarded_for:
+        _warn_missing_forwarded_for(remote)
         return str(remote)
 
     client = remote
@@ -128,6 +131,27 @@ def decide_client_ip(remote_addr: str, forwarded_for: str) -> str:
         if not is_trusted_proxy(address):
             break
     return str(client)
+
+
+_missing_forwarded_for_warned = False
+
+
+def _warn_missing_forwarded_for(proxy: IPAddress) -> None:
+    """Warn once per process that a trusted proxy sent no X-Forwarded-For.
+
+    waitress removes the header before the application sees it unless it
+    runs with --no-clear-untrusted-proxy-headers; every client then has
+    the proxy's address.
+    """
+    global _missing_forwarded_for_warned
+    if _missing_forwarded_for_warned:
+        return
+    _missing_forwarded_for_warned = True
+    logger.warning(
+        "A request from trusted proxy %s has no X-Forwarded-For header, so the proxy's address is used "
+        "as the client's. Start waitress with --no-clear-untrusted-proxy-headers behind IIS.",
+        proxy,
+    )
 
 
 def get_client_ip(request) -> str:

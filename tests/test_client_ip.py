@@ -115,3 +115,16 @@ def test_get_client_ip_reads_request(behind_iis):
     request = RequestFactory().get("/api/queue", REMOTE_ADDR=IIS, HTTP_X_FORWARDED_FOR="[2001:db8::1]:51760")
 
     assert get_client_ip(request) == "2001:db8::1"
+
+
+def test_trusted_proxy_without_header_warns_once(behind_iis, monkeypatch, caplog):
+    from pyorchestrator import client_ip
+
+    monkeypatch.setattr(client_ip, "_missing_forwarded_for_warned", False)
+
+    with caplog.at_level("WARNING", logger="pyorchestrator.client_ip"):
+        first = decide_client_ip(IIS, "")
+        decide_client_ip(IIS, "")
+
+    assert first == IIS
+    assert caplog.text.count("--no-clear-untrusted-proxy-headers") == 1
