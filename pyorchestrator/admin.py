@@ -59,7 +59,7 @@ class ApiKeyAdmin(APIKeyModelAdmin):
             "key": key,
         }
         response = TemplateResponse(request, "admin/rest_framework_api_key/apikey/key_created.html", context)
-        # The page holds a secret: no browser or proxy may keep a copy.
+        # The page contains a secret, so no browser or proxy may keep a copy.
         response["Cache-Control"] = "no-store"
         return response
 

@@ -9,10 +9,11 @@ Where the state lives:
   every waitress thread and process must add to the same count.
 - Bans are ClientBan rows in the `default` database, so they survive a
   restart and reach every process. The cache keeps each address's ban
-  state so that a request costs no query; writing or lifting a ban updates
-  that entry, so with a shared cache the change is seen at once everywhere.
-  With a per-process cache another process sees it after at most
-  NOT_BANNED_CACHE_SECONDS.
+  state for up to BAN_STATE_CACHE_SECONDS so that most requests cost no
+  query. Writing or lifting a ban deletes that entry, so with a shared
+  cache every process sees the change on its next request. With a
+  per-process cache, or a change made by another program (manage.py
+  shell), the other processes see it within BAN_STATE_CACHE_SECONDS.
 
 When the cache is down, see pyorchestrator/shared_cache.py for the fail mode.
 """
@@ -32,8 +33,8 @@ from pyorchestrator.shared_cache import CACHE_ERRORS, get_cache, log_cache_failu
 
 security_logger = logging.getLogger("pyorchestrator.security")
 
-# Seconds a "not banned" answer from the database is cached per address.
-NOT_BANNED_CACHE_SECONDS = 30
+# Seconds an address's ban state read from the database is cached.
+BAN_STATE_CACHE_SECONDS = 30
 
 # The count is kept in slots of window / COUNTER_SLOTS seconds and summed over
 # the slots that cover the window, so any THRESHOLD rejections within the
@@ -94,9 +95,9 @@ def _ban_end_from_database(address: str) -> float | None:
 
 def _cache_ban_state(address: str, end: float | None) -> None:
     if end is None:
-        value, timeout = _NOT_BANNED, NOT_BANNED_CACHE_SECONDS
+        value, timeout = _NOT_BANNED, BAN_STATE_CACHE_SECONDS
     else:
-        value, timeout = end, max(1, math.ceil(end - time.time()))
+        value, timeout = end, max(1, min(BAN_STATE_CACHE_SECONDS, math.ceil(end - time.time())))
     try:
         get_cache().set(_ban_cache_key(address), value, timeout)
     except CACHE_ERRORS as error:

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core import checks
 
-from pyorchestrator.bans import NOT_BANNED_CACHE_SECONDS
+from pyorchestrator.bans import BAN_STATE_CACHE_SECONDS
 
 # Cache backends whose increment is atomic across every process that uses them.
 SHARED_ATOMIC_BACKENDS = {
@@ -26,8 +26,8 @@ def check_counter_cache(app_configs, **kwargs):
         return [
             checks.Warning(
                 "The cache is local to each process (CACHE_URL=locmem://): rate-limit and ban counters "
-                "are correct for one waitress process only, and another process learns of a new ban "
-                f"only from the database, up to {NOT_BANNED_CACHE_SECONDS} seconds later.",
+                "are correct for one waitress process only, and another process learns of a new or "
+                f"lifted ban only from the database, up to {BAN_STATE_CACHE_SECONDS} seconds later.",
                 hint="Keep one waitress process per deployment, or set CACHE_URL=redis://HOST:6379/0 "
                 "when IIS starts several processes or several servers serve the API.",
                 id="pyorchestrator.W001",

@@ -24,13 +24,13 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 # so the header is parsed once per request however many callers ask.
 _REQUEST_ATTRIBUTE = "_pyorchestrator_client_ip"
 
-# The address used when REMOTE_ADDR is missing or not an address, which a
-# WSGI server on a TCP socket never sends; the test client does send one.
+# The address used when REMOTE_ADDR is missing or not an address. A WSGI
+# server on a TCP socket always sends one, and so does Django's test client.
 UNKNOWN_ADDRESS = "0.0.0.0"
 
 
 def parse_address(value: str) -> IPAddress | None:
-    """Return the address in one forwarded entry, or None when it holds none.
+    """Return the address in one forwarded entry, or None when it contains none.
 
     Accepts `203.0.113.7`, `203.0.113.7:51861`, `2001:db8::1`,
     `[2001:db8::1]` and `[2001:db8::1]:51760`. An IPv4-mapped IPv6 address
@@ -139,9 +139,9 @@ _missing_forwarded_for_warned = False
 def _warn_missing_forwarded_for(proxy: IPAddress) -> None:
     """Warn once per process that a trusted proxy sent no X-Forwarded-For.
 
-    waitress removes the header before the application sees it unless it
-    runs with --no-clear-untrusted-proxy-headers; every client then has
-    the proxy's address.
+    waitress removes the header before the application receives it unless
+    it runs with --no-clear-untrusted-proxy-headers, and every client then
+    has the proxy's address.
     """
     global _missing_forwarded_for_warned
     if _missing_forwarded_for_warned:
@@ -165,8 +165,3 @@ def get_client_ip(request) -> str:
     client_ip = decide_client_ip(meta.get("REMOTE_ADDR", ""), meta.get("HTTP_X_FORWARDED_FOR", ""))
     setattr(http_request, _REQUEST_ATTRIBUTE, client_ip)
     return client_ip
-
-
-def ratelimit_key(group, request) -> str:
-    """Return the client address as django-ratelimit's key function."""
-    return get_client_ip(request)

@@ -55,7 +55,7 @@ def error_body(message: str, errors=None) -> dict:
 def json_exception_handler(exc, context):
     """Turn every exception a DRF view raises into the one JSON error shape."""
     if isinstance(exc, Ratelimited):
-        # A subclass of PermissionDenied, which DRF would answer with 403.
+        # A subclass of PermissionDenied, which DRF would turn into a 403.
         from pyorchestrator.rate_limits import DEFAULT_RETRY_AFTER_SECONDS, too_many_requests_response
 
         return too_many_requests_response(DEFAULT_RETRY_AFTER_SECONDS)

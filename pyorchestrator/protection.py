@@ -38,7 +38,7 @@ def banned_response(ban_end: float) -> JsonResponse:
 
 
 class ApiProtectionMiddleware:
-    """Answer 403 to banned addresses and 429 over the rate limit on API paths."""
+    """Return 403 to banned addresses and 429 over the rate limit on API paths."""
 
     def __init__(self, get_response):
         self.get_response = get_response

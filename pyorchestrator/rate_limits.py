@@ -2,7 +2,7 @@
 
 Every path under a prefix shares its group's counter and limit, so a route
 added later under /api/queue or /api/trigger is limited without any change
-here. django-ratelimit keeps the counters in the shared cache; the client
+here. django-ratelimit keeps the counters in the shared cache. The client
 address comes from pyorchestrator/client_ip.py, and an IPv6 client is
 counted by its /64 network (django-ratelimit's "ip" key).
 """

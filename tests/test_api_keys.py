@@ -129,7 +129,8 @@ def test_request_log_rejected_and_missing(caplog):
         post_queue(None)
 
     lines = [record.getMessage() for record in caplog.records if record.name == "pyorchestrator.requests"]
-    assert "401" in lines[0] and "key=rejected (AbCd1234)" in lines[0]
+    assert " 401 " in lines[0]
+    assert "key=rejected (AbCd1234)" in lines[0]
     assert "key=missing" in lines[1]
     assert "secret-part" not in caplog.text
 

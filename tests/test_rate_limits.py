@@ -1,4 +1,4 @@
-"""Rate limits per client address and endpoint group, answered with 429 and Retry-After."""
+"""Rate limits per client address and endpoint group, rejected with 429 and Retry-After."""
 
 import logging
 

@@ -105,7 +105,7 @@ class Server:
         self.process = subprocess.Popen(
             [
                 sys.executable, "-m", "waitress", "--host=127.0.0.1", f"--port={self.port}", "--threads=4",
-                # waitress drops X-Forwarded-For unless told not to; the project decides whom to trust.
+                # Without this option waitress drops X-Forwarded-For; the project decides whom to trust.
                 "--no-clear-untrusted-proxy-headers",
                 "pyorchestrator.wsgi:application",
             ],
