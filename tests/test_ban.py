@@ -1,10 +1,12 @@
 """The IP ban: missing and invalid keys on every API route, bans in the database."""
 
 import logging
+from io import StringIO
 from datetime import datetime, timedelta
 
 import pytest
 from django.core.cache import cache
+from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
 from pyorchestrator.bans import lift_bans
@@ -252,3 +254,25 @@ def test_cache_down_stops_counting(api_key, cache_down):
 
     assert call("post", "/api/queue", key=api_key).status_code == 400
     assert not ClientBan.objects.exists()
+
+
+def test_lift_command_allows_address(api_key):
+    reject_times(5)
+
+    output = StringIO()
+    call_command("lift_api_ban", ATTACKER, stdout=output)
+
+    assert f"Lifted the API ban of {ATTACKER}" in output.getvalue()
+    assert call("post", "/api/queue", key=api_key).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "address, message",
+    [
+        pytest.param("203.0.113.99", "has no active API ban", id="not-banned"),
+        pytest.param("not-an-address", "must be an IPv4 or IPv6 address", id="not-an-address"),
+    ],
+)
+def test_lift_command_rejects(address, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("lift_api_ban", address, stdout=StringIO())
