@@ -24,6 +24,7 @@ import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -72,20 +73,28 @@ def get_active_ban_end(address: str) -> float | None:
     if is_allowlisted(address):
         return None
 
-    cache = get_cache()
+    cache_available = True
     try:
-        cached = cache.get(_ban_cache_key(address))
+        cached = get_cache().get(_ban_cache_key(address))
     except CACHE_ERRORS as error:
         log_cache_failure("the ban check", error)
-        return _ban_end_from_database(address)
+        cached, cache_available = None, False
 
-    if cached is None:
+    if cached is not None:
+        return None if cached == _NOT_BANNED or cached <= time.time() else cached
+
+    try:
         end = _ban_end_from_database(address)
-        _cache_ban_state(address, end)
-        return end
-    if cached == _NOT_BANNED or cached <= time.time():
+    except (OperationalError, InterfaceError) as error:
+        # The request then fails at the key lookup, which reads the same
+        # database, with DRF's 503 rather than a 500 from the middleware.
+        security_logger.error(
+            "The ban of %s could not be checked: the database is unavailable (%s).", address, error.__class__.__name__
+        )
         return None
-    return cached
+    if cache_available:
+        _cache_ban_state(address, end)
+    return end
 
 
 def _ban_end_from_database(address: str) -> float | None:

@@ -276,3 +276,21 @@ def test_lift_command_allows_address(api_key):
 def test_lift_command_rejects(address, message):
     with pytest.raises(CommandError, match=message):
         call_command("lift_api_ban", address, stdout=StringIO())
+
+
+def test_database_down_in_ban_check_no_500(api_key, monkeypatch, caplog):
+    from django.db import OperationalError
+
+    from pyorchestrator import bans
+
+    def unavailable(address):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(bans, "_ban_end_from_database", unavailable)
+
+    with caplog.at_level(logging.ERROR, logger="pyorchestrator.security"):
+        response = call("post", "/api/queue", key=api_key)
+
+    assert response.status_code == 400  # the key lookup still worked in this test
+    assert "could not be checked" in caplog.text
+    assert cache.get(f"ban:{ATTACKER}") is None
