@@ -170,12 +170,12 @@ def record_rejected_key(address: str, key_prefix: str, reason: str) -> None:
 
     count = _count_rejection(address)
     security_logger.warning(
-        "Rejected API key from %s (%s); %s of %d allowed within %d seconds.",
+        "Rejected API key from %s (%s): rejection %s within %d seconds, %d ban the address.",
         address,
         reason,
         "uncounted" if count is None else count,
-        settings.API_BAN_THRESHOLD,
         settings.API_BAN_WINDOW,
+        settings.API_BAN_THRESHOLD,
     )
     if count is None or count < settings.API_BAN_THRESHOLD:
         return

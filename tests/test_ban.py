@@ -294,3 +294,35 @@ def test_database_down_in_ban_check_no_500(api_key, monkeypatch, caplog):
     assert response.status_code == 400  # the key lookup still worked in this test
     assert "could not be checked" in caplog.text
     assert cache.get(f"ban:{ATTACKER}") is None
+
+
+class FakeClock:
+    """A time.time() replacement that tests move forward by hand."""
+
+    def __init__(self, now: float):
+        self.now = now
+
+    def time(self) -> float:
+        return self.now
+
+
+@pytest.mark.parametrize(
+    "seconds_later, expected_count",
+    [
+        pytest.param(0, 5, id="same-moment"),
+        pytest.param(59, 5, id="within-window"),
+        pytest.param(75, 1, id="past-window-and-slot"),
+    ],
+)
+def test_rejection_count_window(monkeypatch, seconds_later, expected_count):
+    from pyorchestrator import bans
+
+    # Just before a slot boundary, so the later rejection lands in another slot.
+    clock = FakeClock(1_800_000_009.5)
+    monkeypatch.setattr(bans, "time", clock)
+    for _ in range(4):
+        bans._count_rejection(ATTACKER)
+
+    clock.now += seconds_later
+
+    assert bans._count_rejection(ATTACKER) == expected_count
