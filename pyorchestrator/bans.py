@@ -38,9 +38,9 @@ security_logger = logging.getLogger("pyorchestrator.security")
 BAN_STATE_CACHE_SECONDS = 30
 
 # The count is kept in slots of window / COUNTER_SLOTS seconds and summed over
-# the slots that cover the window, so any THRESHOLD rejections within the
-# window ban, whatever the slot boundaries; rejections up to one slot more
-# than the window apart may also count together.
+# the slots that cover the window. So any THRESHOLD rejections within the
+# window ban, whatever the slot boundaries, and rejections up to one slot
+# more than the window apart may also count together.
 COUNTER_SLOTS = 6
 
 _NOT_BANNED = 0
