@@ -1,6 +1,7 @@
 """Rate limits per client address and endpoint group, rejected with 429 and Retry-After."""
 
 import logging
+import os
 
 import pytest
 from django_ratelimit.exceptions import Ratelimited
@@ -103,8 +104,26 @@ def test_addresses_counted_apart(settings, api_key):
     assert call(api_key, "post", "/api/trigger").status_code == 429
 
 
+@pytest.mark.parametrize(
+    "setting, default",
+    [
+        pytest.param("RATE_LIMIT_QUEUE", "1000/m", id="queue"),
+        pytest.param("RATE_LIMIT_TRIGGER", "10/m", id="trigger"),
+        pytest.param("RATE_LIMIT_VEJMAN", "60/m", id="vejman"),
+        pytest.param("RATE_LIMIT_VEJMAN_UPDATE", "30/m", id="vejman-update"),
+    ],
+)
+def test_default_rates(settings, setting, default):
+    if os.environ.get(setting):
+        pytest.skip(f"{setting} is set in the environment.")
+
+    assert getattr(settings, setting) == default
+
+
 @API_TEST
-def test_default_trigger_limit_ten(api_key):
+def test_trigger_limit_ten(settings, api_key):
+    # Per day rather than the default per minute, so no window ends mid-test.
+    settings.RATE_LIMIT_TRIGGER = "10/d"
     use_up(api_key, "post", "/api/trigger", times=10)
 
     assert call(api_key, "post", "/api/trigger").status_code == 429
