@@ -34,10 +34,14 @@ class ApiKeyAdmin(APIKeyModelAdmin):
     """Create, expire and revoke API keys; a new key is shown once, right after saving."""
 
     form = ApiKeyForm
-    list_display = ("name", "prefix", "created", "expiry_date", "_has_expired", "revoked")
+    list_display = ("name", "prefix", "created", "expiry_date", "expired", "revoked")
     list_filter = ("revoked", "created", "expiry_date")
     search_fields = ("name", "prefix")
     actions = ["revoke_keys"]
+
+    @admin.display(boolean=True, description=_("expired"))
+    def expired(self, api_key):
+        return api_key.has_expired
 
     def save_model(self, request, obj, form, change):
         if change:
