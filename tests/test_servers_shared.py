@@ -27,8 +27,6 @@ STARTUP_TIMEOUT_SECONDS = 60
 REQUEST_TIMEOUT_SECONDS = 15
 BAD_KEY = "AbCd1234.not-the-secret"
 
-pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
-
 
 def redis_reachable() -> bool:
     try:
