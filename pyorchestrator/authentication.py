@@ -1,20 +1,53 @@
 """API key authentication on the `X-API-Key` header.
 
-Keys are djangorestframework-api-key keys: hashed at rest, named, with an
-optional expiry, revocable in the admin. A missing or invalid key is a 401
-with a JSON body, as the Flask service answered.
+Keys are djangorestframework-api-key keys: `<prefix>.<secret>`, hashed at
+rest, named, with an optional expiry, revocable in the admin. Each request
+reads the key's row, so a revocation or expiry applies to the next request.
+While the environment variable PyOrchestratorAPIKey is set, the Flask
+service's shared secret is accepted as one more key.
+
+A missing or invalid key is a 401 with a JSON body, as the Flask service
+answered, and counts towards the client address's ban (pyorchestrator/bans.py).
+The security log names a rejected key by its name and prefix, never by the key.
 """
 
+import logging
+import re
 from dataclasses import dataclass
 
+from axes.backends import AxesStandaloneBackend
+from django.conf import settings
+from django.utils.crypto import constant_time_compare
+from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
 from rest_framework_api_key.models import APIKey
 
+from pyorchestrator.bans import record_rejected_key
+from pyorchestrator.client_ip import get_client_ip
+from pyorchestrator.shared_cache import CACHE_ERRORS, get_cache, log_cache_failure
+
+security_logger = logging.getLogger("pyorchestrator.security")
+
 API_KEY_HEADER = "X-API-Key"
 API_KEY_META_KEY = "HTTP_X_API_KEY"
+
+# The name and prefix under which the shared secret appears in the logs.
+LEGACY_KEY_NAME = "PyOrchestratorAPIKey"
+LEGACY_KEY_PREFIX = "legacy"
+# Seconds between two log lines about the shared secret from one address.
+LEGACY_LOG_INTERVAL_SECONDS = 3600
+
+# The prefix part of a key that djangorestframework-api-key generated. Only
+# a prefix of this form is logged: any other text before a "." may be part
+# of a secret.
+KEY_PREFIX_PATTERN = re.compile(r"[A-Za-z0-9]{8}")
+
+# The attribute of the HttpRequest that names the request's key for the
+# request log: "<name> (<prefix>)", "rejected (<prefix>)" or "missing".
+REQUEST_KEY_LABEL_ATTRIBUTE = "api_key_label"
 
 
 @dataclass(frozen=True)
@@ -42,28 +75,88 @@ class InvalidApiKey(exceptions.AuthenticationFailed):
     default_code = "invalid_api_key"
 
 
+def key_prefix_of(key: str) -> str:
+    """Return the prefix of `key` when it has the generated key format, else ""."""
+    prefix, separator, _secret = key.partition(".")
+    if separator and KEY_PREFIX_PATTERN.fullmatch(prefix):
+        return prefix
+    return ""
+
+
+def check_api_key(key: str) -> tuple[APIKey | None, str]:
+    """Return the usable APIKey matching `key`, or None and the reason it is rejected."""
+    prefix = key_prefix_of(key)
+    if not prefix:
+        return None, "key not in the key format"
+
+    api_key = APIKey.objects.filter(prefix=prefix).first()
+    if api_key is None:
+        return None, f"unknown key prefix {prefix}"
+    label = f"key {api_key.name!r} (prefix {prefix})"
+    if not api_key.is_valid(key):
+        return None, f"wrong secret for {label}"
+    if api_key.revoked:
+        return None, f"revoked {label}"
+    if api_key.has_expired:
+        return None, f"expired {label}"
+    return api_key, ""
+
+
 def get_usable_api_key(key: str) -> APIKey | None:
     """Return the unrevoked, unexpired APIKey matching `key`, or None."""
+    return check_api_key(key)[0]
+
+
+def is_legacy_key(key: str) -> bool:
+    """Return True if `key` is the shared secret of settings.LEGACY_API_KEY, compared in constant time."""
+    legacy_key = settings.LEGACY_API_KEY
+    return bool(legacy_key) and constant_time_compare(key, legacy_key)
+
+
+def log_legacy_key_use(address: str) -> None:
+    """Log a use of the shared secret, at most once an hour per client address."""
     try:
-        api_key = APIKey.objects.get_from_key(key)
-    except APIKey.DoesNotExist:
-        return None
-    if api_key.has_expired:
-        return None
-    return api_key
+        first_this_hour = get_cache().add(f"legacy-key-logged:{address}", 1, LEGACY_LOG_INTERVAL_SECONDS)
+    except CACHE_ERRORS as error:
+        log_cache_failure("throttling the legacy key log", error)
+        first_this_hour = True
+    if first_this_hour:
+        security_logger.warning(
+            "Request from %s authenticated with the legacy shared secret %s. Give this caller a key "
+            "of its own (manage.py create_api_key NAME); this is logged once an hour per address.",
+            address,
+            LEGACY_KEY_NAME,
+        )
+
+
+def _label_request(request, label: str) -> None:
+    setattr(request._request, REQUEST_KEY_LABEL_ATTRIBUTE, label)
 
 
 class ApiKeyAuthentication(BaseAuthentication):
     """Authenticate a request by its `X-API-Key` header."""
 
     def authenticate(self, request):
+        address = get_client_ip(request)
         key = request.META.get(API_KEY_META_KEY, "").strip()
         if not key:
+            _label_request(request, "missing")
+            record_rejected_key(address, "", f"X-API-Key missing on {request.method} {escape_uri_path(request.path)}")
             raise MissingApiKey()
 
-        api_key = get_usable_api_key(key)
+        if is_legacy_key(key):
+            _label_request(request, f"{LEGACY_KEY_NAME} ({LEGACY_KEY_PREFIX})")
+            log_legacy_key_use(address)
+            return ApiClient(name=LEGACY_KEY_NAME, prefix=LEGACY_KEY_PREFIX), None
+
+        api_key, reason = check_api_key(key)
         if api_key is None:
+            prefix = key_prefix_of(key)
+            _label_request(request, f"rejected ({prefix or 'no prefix'})")
+            record_rejected_key(address, prefix, f"{reason} on {request.method} {escape_uri_path(request.path)}")
             raise InvalidApiKey()
+
+        _label_request(request, f"{api_key.name} ({api_key.prefix})")
         return ApiClient(name=api_key.name, prefix=api_key.prefix, api_key=api_key), api_key
 
     def authenticate_header(self, request):
@@ -76,3 +169,17 @@ class HasApiKey(BasePermission):
 
     def has_permission(self, request, view):
         return isinstance(request.user, ApiClient)
+
+
+class AdminLoginAxesBackend(AxesStandaloneBackend):
+    """django-axes' lockout check for logins that come with a request.
+
+    The admin login always passes its request. A call without one (the test
+    client's `login()`, a script) has no client address to lock, so it
+    skips the check instead of raising as AxesStandaloneBackend does.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)

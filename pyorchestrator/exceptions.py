@@ -14,6 +14,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django_ratelimit.exceptions import Ratelimited
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -53,6 +54,11 @@ def error_body(message: str, errors=None) -> dict:
 
 def json_exception_handler(exc, context):
     """Turn every exception a DRF view raises into the one JSON error shape."""
+    if isinstance(exc, Ratelimited):
+        # A subclass of PermissionDenied, which DRF would turn into a 403.
+        from pyorchestrator.rate_limits import DEFAULT_RETRY_AFTER_SECONDS, too_many_requests_response
+
+        return too_many_requests_response(DEFAULT_RETRY_AFTER_SECONDS)
     if isinstance(exc, RequestDataTooBig):
         return Response(
             error_body(_("The request body is too large.")), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE

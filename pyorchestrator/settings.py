@@ -196,3 +196,120 @@ LOGGING = {
         "django.security": {"level": "INFO"},
     },
 }
+
+# --- API protection: client address, API keys, IP ban, rate limits, cache ---
+# README.md ("Protecting the API") documents these variables for operators.
+import re  # noqa: E402
+from datetime import timedelta  # noqa: E402
+
+from pyorchestrator.cache_urls import parse_cache_url  # noqa: E402
+from pyorchestrator.client_ip import parse_networks  # noqa: E402
+
+
+def env_int(name: str, default: int, minimum: int = 1) -> int:
+    """Return the environment variable `name` read as an integer of at least `minimum`."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}.")
+    return number
+
+
+def env_networks(name: str) -> list[str]:
+    """Return the comma-separated addresses or CIDR networks in `name`, validated."""
+    entries = env_list(name, "")
+    try:
+        parse_networks(entries)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name}: {error}") from None
+    return entries
+
+
+def env_rate(name: str, default: str) -> str:
+    """Return the django-ratelimit rate in `name`, such as 10/m or 100/5m."""
+    value = os.environ.get(name, "").strip() or default
+    if not RATE_PATTERN.fullmatch(value):
+        raise ImproperlyConfigured(
+            f"{name} must be a rate such as 10/m (count per s, m, h or d, optionally 100/5m), not {value!r}."
+        )
+    return value
+
+
+RATE_PATTERN = re.compile(r"[0-9]+/[0-9]*[smhd]")
+
+# TRUSTED_PROXIES: comma-separated addresses or CIDR networks of the reverse
+# proxies whose X-Forwarded-For entries are believed; default none. Behind
+# IIS httpPlatformHandler on the same server this is 127.0.0.1,::1.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
+
+# API_BAN_ALLOWLIST: comma-separated addresses or CIDR networks that are
+# never banned (the robots' servers); default none. Loopback is not exempt.
+API_BAN_ALLOWLIST = env_networks("API_BAN_ALLOWLIST")
+# API_BAN_THRESHOLD: rejected keys (missing or invalid) from one address
+# within API_BAN_WINDOW seconds that ban it for API_BAN_DURATION seconds;
+# defaults 5, 60 and 3600.
+API_BAN_THRESHOLD = env_int("API_BAN_THRESHOLD", 5)
+API_BAN_WINDOW = env_int("API_BAN_WINDOW", 60)
+API_BAN_DURATION = env_int("API_BAN_DURATION", 3600)
+
+# Rate limits per client address in django-ratelimit's syntax (count/period,
+# period s, m, h or d, such as 100/5m).
+# RATE_LIMIT_QUEUE: every path under /api/queue; default 1000/m.
+# RATE_LIMIT_TRIGGER: every path under /api/trigger; default 10/m.
+# RATE_LIMIT_VEJMAN: /vejmankassen and /api/vejmankassen; default 60/m.
+# RATE_LIMIT_VEJMAN_UPDATE: /vejmankassen/update and its /api form; default 30/m.
+RATE_LIMIT_QUEUE = env_rate("RATE_LIMIT_QUEUE", "1000/m")
+RATE_LIMIT_TRIGGER = env_rate("RATE_LIMIT_TRIGGER", "10/m")
+RATE_LIMIT_VEJMAN = env_rate("RATE_LIMIT_VEJMAN", "60/m")
+RATE_LIMIT_VEJMAN_UPDATE = env_rate("RATE_LIMIT_VEJMAN_UPDATE", "30/m")
+RATELIMIT_USE_CACHE = "default"
+# django-ratelimit's "ip" key reads the address from this function; it
+# groups an IPv6 client by its /64 network, as django-ratelimit does by default.
+RATELIMIT_IP_META_KEY = "pyorchestrator.client_ip.get_client_ip"
+RATELIMIT_VIEW = "pyorchestrator.rate_limits.ratelimited_view"
+
+# PyOrchestratorAPIKey: the Flask service's shared secret, accepted as one
+# more API key while it is set; default unset. Each use is logged (once per
+# hour per client address) so that its callers can be given keys of their own.
+LEGACY_API_KEY = os.environ.get("PyOrchestratorAPIKey", "")
+
+# CACHE_URL: the cache of the ban and rate-limit counters; default
+# locmem:// (one process). redis://host:6379/0 shares them between the
+# waitress processes and servers of one deployment.
+# CACHE_KEY_PREFIX: prefix of every cache key; default pyorchestrator.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip() or "locmem://"
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "").strip() or "pyorchestrator"
+CACHES = {"default": parse_cache_url(CACHE_URL, CACHE_KEY_PREFIX)}
+
+# The admin login: django-axes locks a user name on one client address
+# after ADMIN_LOGIN_FAILURE_LIMIT failed logins (default 5) for
+# ADMIN_LOGIN_LOCKOUT seconds (default 3600). Operators lift a lockout in
+# the admin or with `manage.py axes_reset_ip ADDRESS`.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "pyorchestrator.authentication.AdminLoginAxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_CLIENT_IP_CALLABLE = "pyorchestrator.client_ip.get_client_ip"
+AXES_FAILURE_LIMIT = env_int("ADMIN_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(seconds=env_int("ADMIN_LOGIN_LOCKOUT", 3600))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+
+# The request log and the API protection run on every API path. The request
+# log comes right after SecurityMiddleware so its duration covers the rest.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "pyorchestrator.request_log.RequestLogMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("pyorchestrator.middleware.ApiAwareLocaleMiddleware") + 1,
+    "pyorchestrator.protection.ApiProtectionMiddleware",
+)
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}

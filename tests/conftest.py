@@ -10,6 +10,7 @@ test-wide transaction on one of them would lock the other out on SQLite.
 """
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connections, router
 from rest_framework.test import APIClient
@@ -46,6 +47,18 @@ def _empty_legacy_tables(request):
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
 
 
+@pytest.fixture(autouse=True)
+def _clear_counter_cache():
+    """Start each test with no ban or rate-limit counts from earlier tests.
+
+    Every test client request comes from 127.0.0.1, so counts carried over
+    would ban or throttle unrelated tests.
+    """
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def api_key(db) -> str:
     """Return a valid API key for a system named "tests"."""
@@ -59,3 +72,19 @@ def api_client(api_key) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_X_API_KEY=api_key)
     return client
+
+
+@pytest.fixture
+def cache_down(settings, monkeypatch):
+    """Point the cache at a Redis port where nothing listens, so every cache call fails."""
+    from pyorchestrator import shared_cache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:18299/2",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    # Let the first failure of this test be logged even if an earlier test logged one.
+    monkeypatch.setattr(shared_cache, "_last_failure_logged", 0.0)
