@@ -12,7 +12,6 @@ from django.conf import settings
 from django.db import DatabaseError, connections
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 
 logger = logging.getLogger(__name__)
 
@@ -51,9 +50,10 @@ def _log_state(alias: str, answers: bool, error: Exception | None = None) -> Non
 
 
 @never_cache
-@require_GET
 def healthz(request):
     """Answer 200 when every database answers, else 503 naming the ones that do not."""
+    if request.method not in {"GET", "HEAD"}:
+        return JsonResponse({"error": "Method not allowed; use GET."}, status=405, headers={"Allow": "GET, HEAD"})
     states = {alias: database_answers(alias) for alias in settings.DATABASES}
     failing = [alias for alias, answers in states.items() if not answers]
     body = {

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 
 from pyorchestrator.fields import LegacyCharField, LegacyDateTimeField, LegacyUUIDField
-from pyorchestrator.serializer_fields import python_codec_for_code_page
+from pyorchestrator.code_pages import python_codec_for_code_page
 
 ERROR = "ERROR"
 WARNING = "WARNING"

@@ -1,13 +1,11 @@
 """Serializer fields that accept only what the legacy tables store exactly."""
 
-import codecs
-
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from pyorchestrator.code_pages import python_codec_for_code_page
 from pyorchestrator.local_time import to_local_naive
 
 
@@ -93,19 +91,6 @@ def _describe(value) -> str:
     """Return a short, quoted rendering of a client's value for an error message."""
     text = repr(value) if isinstance(value, str) else type(value).__name__
     return text if len(text) <= 40 else text[:37] + "..."
-
-
-def python_codec_for_code_page(code_page: str) -> str:
-    """Return the Python codec name of a code page given as `1252`, `cp1252` or `utf-8`."""
-    text = str(code_page).strip().lower()
-    if text == "65001":
-        text = "utf-8"
-    elif text.isdigit():
-        text = f"cp{text}"
-    try:
-        return codecs.lookup(text).name
-    except LookupError as error:
-        raise ImproperlyConfigured(f"ORCHESTRATOR_CODE_PAGE {code_page!r} is not a known code page.") from error
 
 
 class VarcharCodePageValidator:

@@ -201,6 +201,7 @@ LOGGING = {
 # See pyorchestrator/database_urls.py for which variable wins per database
 # alias, including the Flask deployment's OpenOrchestratorSQL and
 # SQL_SERVER/SQL_USER/SQL_PASSWORD.
+from pyorchestrator.code_pages import python_codec_for_code_page  # noqa: E402
 from pyorchestrator.database_urls import resolve_database_settings  # noqa: E402
 
 DATABASES, DATABASE_SOURCES = resolve_database_settings(os.environ, DEFAULT_DATABASE_URL, VAR_DIR)
@@ -286,6 +287,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 # check_database` prints the real one. Text a VARCHAR column cannot store in
 # it is rejected with a 400 rather than changed by SQL Server.
 ORCHESTRATOR_CODE_PAGE = os.environ.get("ORCHESTRATOR_CODE_PAGE", "1252").strip()
+python_codec_for_code_page(ORCHESTRATOR_CODE_PAGE)  # raises ImproperlyConfigured when unknown
 # ORCHESTRATOR_VARCHAR_BYTES: the size in bytes of each VARCHAR column the API
 # writes, as comma-separated Table.column=bytes entries that replace the
 # defaults below (OpenOrchestrator 3.0.0's String(n) lengths), for example
