@@ -37,7 +37,10 @@ class Command(BaseCommand):
         warnings = 0
         for alias, models in plan.items():
             connection = connections[alias]
-            self.stdout.write(f"Database {alias} ({connection.vendor}, {connection.settings_dict.get('NAME')}):")
+            source = getattr(settings, "DATABASE_SOURCES", {}).get(alias, "settings")
+            self.stdout.write(
+                f"Database {alias} ({connection.vendor}, {connection.settings_dict.get('NAME')}, from {source}):"
+            )
             try:
                 reports = [check_table(connection, alias, model) for model in models]
             except DatabaseError as error:
