@@ -115,10 +115,10 @@ class VarcharCodePageValidator:
             encoded = value.encode(codec)
         except UnicodeEncodeError:
             unstorable = sorted({character for character in value if not _encodes(character, codec)})
-            shown = "".join(unstorable[:10])
+            listed = "".join(unstorable[:10])
             raise serializers.ValidationError(
                 _("Must contain only characters that code page {code_page} stores; these are not: {characters}").format(
-                    code_page=codec, characters=shown
+                    code_page=codec, characters=listed
                 ),
                 code="code_page",
             )

@@ -226,7 +226,7 @@ if IS_PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "31536000"))
     # DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS and DJANGO_SECURE_HSTS_PRELOAD:
     # default off. Both bind every host of the parent domain, which other
-    # municipal sites share, so the domain's owner decides them; the deploy
+    # municipal sites share, so the domain's owner decides them. The deploy
     # check's warnings about them (security.W005, security.W021) are
     # silenced for that reason.
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
@@ -282,8 +282,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 # --- OpenOrchestrator's VARCHAR columns on SQL Server ---
 # ORCHESTRATOR_CODE_PAGE: the code page of the OpenOrchestrator database's
 # collation, as a Windows code page number (1252) or a Python codec name
-# (cp1252, utf-8 for a _UTF8 collation); default 1252, the code page of
-# SQL Server's default Danish and Latin1_General collations. `manage.py
+# (cp1252, or utf-8 for a _UTF8 collation). Default 1252, the code page of
+# the Danish_Norwegian and Latin1_General collations. `manage.py
 # check_database` prints the real one. Text a VARCHAR column cannot store in
 # it is rejected with a 400 rather than changed by SQL Server.
 ORCHESTRATOR_CODE_PAGE = os.environ.get("ORCHESTRATOR_CODE_PAGE", "1252").strip()

@@ -3,7 +3,7 @@
 A PostgreSQL server of the test's own (initdb in a temporary folder, a port
 of its own on 127.0.0.1) serves every database alias. It is stopped while
 waitress runs the service: requests must get a JSON 503 within a few
-seconds, and once the server is back the service must answer 200 again by
+seconds, and once the server is back the service must return 200 again by
 itself, without a restart.
 """
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.skipif(BIN_DIR is None, reason="PostgreSQL's initdb is 
 # Seconds a request may take while the database is down. A refused TCP
 # connection fails at once; CONNECT_TIMEOUT (5 s) bounds a silent one.
 MAX_SECONDS_WHILE_DOWN = 6
-# Seconds the service may need to answer 200 after the database is back.
+# Seconds the service may need to return 200 after the database is back.
 RECOVERY_DEADLINE = 20
 
 
@@ -82,7 +82,7 @@ def test_database_stop_and_return(database_and_service):
     assert health.status == 503
     assert health.seconds < MAX_SECONDS_WHILE_DOWN
     assert health.json()["databases"] == {"default": "unavailable", "orchestrator": "unavailable", "vejman": "unavailable"}
-    assert health.json()["error"] == "Databases default, orchestrator, vejman do not answer."
+    assert health.json()["error"] == "Databases default, orchestrator, vejman do not respond."
 
     for _attempt in range(3):
         response = post_queue_element(port, api_key)
@@ -105,5 +105,5 @@ def test_database_stop_and_return(database_and_service):
 
     log = log_path.read_text()
     assert "Traceback" not in log
-    assert "Database default does not answer: OperationalError" in log
-    assert "Database default answers again." in log
+    assert "Database default does not respond: OperationalError" in log
+    assert "Database default responds again." in log
