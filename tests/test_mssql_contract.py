@@ -1,11 +1,13 @@
 """The T-SQL and parameters that mssql-django makes of the service's queries.
 
-No SQL Server runs here, so these tests compile each query with a real
-mssql-django 2.0 connection object that never connects: its server version
-is fixed to SQL Server 2019, which the backend otherwise reads from the
-server. They check what SQL Server would receive: the UUID form, the single
-UPDATE of the trigger endpoint, OFFSET/FETCH and TOP pagination, and the
-DATETIME rounding.
+No SQL Server runs here, so these tests use a real mssql-django 2.0
+connection object that never connects: its server version is fixed to SQL
+Server 2019, which the backend otherwise reads from the server. Some tests
+compile querysets; others run the service's own functions with that
+connection in place of a database alias and a recording stand-in for the
+pyodbc connection, and check the statements pyodbc would receive. Checked:
+the UUID form, the single UPDATE of the trigger endpoint, OFFSET/FETCH and
+TOP pagination, the API key lookup and the DATETIME rounding.
 
 mssql-django imports pyodbc at import time, which loads libodbc.so.2
 (Debian package libodbc2, installed by `make test` when it can). Without it
@@ -24,10 +26,13 @@ from rest_framework_api_key.models import APIKey
 
 from pyorchestrator.fields import round_to_sql_server_datetime
 from queues.models import QueueElement, QueueStatus
+from pyorchestrator.authentication import get_usable_api_key
+from queues.services import create_queue_element
 from tests.conftest import API_TEST
 from triggers.models import Trigger, TriggerStatus, TriggerType
 from triggers.services import set_single_trigger_status
 from vejman.models import VejmanKassen
+from vejman.serializers import row_to_json
 
 try:
     import mssql.base as mssql_base
@@ -43,26 +48,105 @@ CONTRACT_ALIAS = "mssql_contract"
 SQL_SERVER_2019 = 2019
 
 
-@pytest.fixture(scope="module")
-def sql_server():
+def offline_sql_server(alias: str):
     """Return an mssql-django connection for SQL Server 2019 that never connects."""
     handler = ConnectionHandler(
         {
             "default": {"ENGINE": "django.db.backends.dummy"},
-            CONTRACT_ALIAS: {
+            alias: {
                 "ENGINE": "mssql",
                 "NAME": "OpenOrchestrator",
                 "HOST": "sql.invalid",
                 "OPTIONS": {"driver": "ODBC Driver 18 for SQL Server"},
-            }
+            },
         }
     )
-    connection = handler[CONTRACT_ALIAS]
     # mssql-django caches these per alias; filled in, they are never queried.
-    mssql_base.DatabaseWrapper._known_versions[CONTRACT_ALIAS] = SQL_SERVER_2019
-    mssql_base.DatabaseWrapper._known_azures[CONTRACT_ALIAS] = False
+    mssql_base.DatabaseWrapper._known_versions[alias] = SQL_SERVER_2019
+    mssql_base.DatabaseWrapper._known_azures[alias] = False
+    return handler[alias]
+
+
+@pytest.fixture(scope="module")
+def sql_server():
+    connection = offline_sql_server(CONTRACT_ALIAS)
     yield connection
     assert connection.connection is None, "a contract test opened a network connection"
+
+
+class RecordingCursor:
+    """A stand-in for a pyodbc cursor: records statements, returns scripted rows."""
+
+    def __init__(self, log: list, rows: list, rowcount: int):
+        self.log = log
+        self.rows = rows
+        self.rowcount = rowcount
+        self.description = None
+
+    def execute(self, sql, params=()):
+        self.log.append((sql, tuple(params)))
+        return self
+
+    def fetchone(self):
+        return self.rows[0] if self.rows else None
+
+    def fetchall(self):
+        return list(self.rows)
+
+    def fetchmany(self, size):
+        rows, self.rows = self.rows[:size], self.rows[size:]
+        return rows
+
+    def nextset(self):
+        return False
+
+    def close(self):
+        pass
+
+
+class RecordingConnection:
+    """A stand-in for a pyodbc connection whose cursors record every statement."""
+
+    def __init__(self, rows=(), rowcount: int = 1):
+        self.statements: list[tuple[str, tuple]] = []
+        self.rows = list(rows)
+        self.rowcount = rowcount
+
+    def cursor(self):
+        return RecordingCursor(self.statements, self.rows, self.rowcount)
+
+    def commit(self):
+        pass
+
+    def rollback(self):
+        pass
+
+    def close(self):
+        pass
+
+
+@pytest.fixture
+def recorded_sql(django_db_blocker):
+    """Put an offline SQL Server connection in place of database aliases; yield a function that does it.
+
+    The function takes the alias and returns the RecordingConnection whose
+    `statements` are what pyodbc would have sent.
+    """
+    originals = {}
+
+    def replace(alias: str, rows=(), rowcount: int = 1) -> RecordingConnection:
+        recording = RecordingConnection(rows=rows, rowcount=rowcount)
+        connection = offline_sql_server(alias)
+        connection.connection = recording
+        connection.autocommit = True
+        originals.setdefault(alias, connections[alias])
+        connections[alias] = connection
+        return recording
+
+    with django_db_blocker.unblock():
+        yield replace
+    for alias, original in originals.items():
+        connections[alias] = original
 
 
 def compile_select(queryset, connection):
@@ -243,3 +327,64 @@ def test_trigger_service_one_update():
     assert len(statements) == 1
     assert statements[0].startswith('UPDATE "Triggers" SET "process_status"')
 
+
+
+def test_queue_service_insert_statement(recorded_sql):
+    recording = recorded_sql("orchestrator")
+
+    element = create_queue_element(
+        queue_name="Borgerbreve", data='{"cpr": "x"}', created_date=datetime(2025, 6, 10, 12, 0, 0, 2_500)
+    )
+
+    assert len(recording.statements) == 1
+    sql, params = recording.statements[0]
+    assert sql.startswith("INSERT INTO [Queues] ([id], [queue_name], [status], [data], [reference], [created_date], ")
+    assert sql.count("?") == len(params) == 10
+    assert params[0] == str(element.id)
+    assert params[0].count("-") == 4
+    assert params[1:4] == ("Borgerbreve", "NEW", '{"cpr": "x"}')
+    assert params[5] == datetime(2025, 6, 10, 12, 0, 0, 3_000)
+    # The instance holds what the DATETIME column holds.
+    assert element.created_date == params[5]
+
+
+def test_trigger_service_statement(recorded_sql):
+    recording = recorded_sql("orchestrator", rowcount=1)
+
+    updated = set_single_trigger_status("Nightly", TriggerStatus.IDLE)
+
+    assert updated == 1
+    assert recording.statements == [
+        (
+            "SET NOCOUNT OFF; UPDATE [Triggers] SET [process_status] = ? "
+            "WHERE ([Triggers].[trigger_name] = ? AND [Triggers].[type] = ?)",
+            ("IDLE", "Nightly", "SINGLE"),
+        )
+    ]
+
+
+def test_api_key_lookup_statement(recorded_sql):
+    recording = recorded_sql("default", rows=[])
+
+    assert get_usable_api_key("AbCdEfGh.secretpart") is None
+
+    assert len(recording.statements) == 1
+    sql, params = recording.statements[0]
+    assert sql.startswith("SELECT TOP 21 ")
+    assert "[rest_framework_api_key_apikey].[prefix] = ?" in sql
+    assert "AbCdEfGh" in params
+    assert "secretpart" not in " ".join(str(param) for param in params)
+
+
+def test_vejman_list_statement(recorded_sql):
+    row = (1, "H-1", 12345678, "Firma", datetime(2025, 6, 1).date(), None, "Vej 1", "Stillads",
+           10.1, 56.1, "Ny", None, "Henstilling Stillads m2")
+    recording = recorded_sql("vejman", rows=[row])
+
+    rows = VejmanKassen.objects.filter(faktura_status="Ny").order_by("id").values()
+    output = [row_to_json(values) for values in rows.iterator(chunk_size=2000)]
+
+    assert output[0]["Startdato"] == "Sun, 01 Jun 2025 00:00:00 GMT"
+    sql, params = recording.statements[0]
+    assert "WHERE [VejmanKassen].[FakturaStatus] = ? ORDER BY [VejmanKassen].[Id] ASC" in sql
+    assert params == ("Ny",)
