@@ -11,6 +11,9 @@ from OpenOrchestrator.database import queues as _oo_queues  # noqa: F401 (regist
 from OpenOrchestrator.database import triggers as _oo_triggers  # noqa: F401
 from OpenOrchestrator.database.base import Base
 
+from pyorchestrator.schema_check import check_table
+from queues.models import QueueElement
+from tests.mssql_offline import MSSQL_IMPORT_ERROR, RecordingConnection, mssql_base, offline_sql_server
 from tests.servers import run_manage
 
 POSTGRES_HOST = "127.0.0.1"
@@ -205,3 +208,73 @@ def test_command_error_on_mismatch(settings):
 
     with pytest.raises(CommandError, match="differs from the models in 1 place"):
         call_command("check_database", "--database", "orchestrator", stdout=open(os.devnull, "w"))
+
+
+def sql_server_column_rows(**changes) -> list[tuple]:
+    """Return INFORMATION_SCHEMA rows of a correct Queues table, with `changes` by column name."""
+    rows = {
+        "id": ("id", "uniqueidentifier", None, "NO", None),
+        "queue_name": ("queue_name", "varchar", 100, "NO", 1252),
+        "status": ("status", "varchar", 11, "NO", 1252),
+        "data": ("data", "varchar", 2000, "YES", 1252),
+        "reference": ("reference", "varchar", 100, "YES", 1252),
+        "created_date": ("created_date", "datetime", None, "NO", None),
+        "start_date": ("start_date", "datetime", None, "YES", None),
+        "end_date": ("end_date", "datetime", None, "YES", None),
+        "message": ("message", "varchar", 1000, "YES", 1252),
+        "created_by": ("created_by", "varchar", 100, "YES", 1252),
+    }
+    rows.update(changes)
+    return [row for row in rows.values() if row is not None]
+
+
+@pytest.mark.skipif(mssql_base is None, reason=MSSQL_IMPORT_ERROR)
+@pytest.mark.parametrize(
+    ("changes", "findings"),
+    [
+        pytest.param({}, [], id="matching"),
+        pytest.param(
+            {"data": ("data", "varchar", 2000, "YES", 850)},
+            [("ERROR", "data", "code page 850, but ORCHESTRATOR_CODE_PAGE is 1252")],
+            id="other-code-page",
+        ),
+        pytest.param(
+            {"queue_name": ("queue_name", "nvarchar", 100, "NO", None)},
+            [("ERROR", "queue_name", "type nvarchar, expected varchar")],
+            id="nvarchar-not-varchar",
+        ),
+        pytest.param(
+            {"message": ("message", "varchar", -1, "YES", 1252)},
+            [("WARNING", "message", "MAX length, the model limits it to 1000")],
+            id="varchar-max",
+        ),
+        pytest.param(
+            {"created_date": ("created_date", "datetime2", None, "NO", None)},
+            [],
+            id="datetime2-accepted",
+        ),
+        pytest.param(
+            {"id": ("id", "char", 36, "NO", 1252)},
+            [("ERROR", "id", "type char, expected uniqueidentifier")],
+            id="uuid-as-char",
+        ),
+    ],
+)
+def test_sql_server_catalog_rows(django_db_blocker, changes, findings):
+    connection = offline_sql_server("schema_check")
+    recording = RecordingConnection(rows=sql_server_column_rows(**changes))
+    connection.connection = recording
+    connection.autocommit = True
+
+    # The recording connection reaches no database; pytest-django's guard
+    # blocks every connection object, so it is lifted here.
+    with django_db_blocker.unblock():
+        report = check_table(connection, "orchestrator", QueueElement)
+
+    assert report.findings == findings
+    sql, params = recording.statements[0]
+    assert "COLLATIONPROPERTY(COLLATION_NAME, 'CodePage')" in sql
+    assert "WHERE TABLE_SCHEMA = SCHEMA_NAME() AND TABLE_NAME = ?" in sql
+    assert params == ("Queues",)
+    if not changes:
+        assert report.code_pages == {1252}

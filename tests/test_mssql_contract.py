@@ -20,7 +20,6 @@ from datetime import datetime
 import pytest
 from django.db import connections
 from django.db.models.sql import InsertQuery, UpdateQuery
-from django.db.utils import ConnectionHandler
 from django.test.utils import CaptureQueriesContext
 from rest_framework_api_key.models import APIKey
 
@@ -34,37 +33,11 @@ from triggers.services import set_single_trigger_status
 from vejman.models import VejmanKassen
 from vejman.serializers import row_to_json
 
-try:
-    import mssql.base as mssql_base
-except Exception as error:  # ImproperlyConfigured wraps the ImportError of pyodbc.
-    mssql_base = None
-    MSSQL_IMPORT_ERROR = f"mssql-django cannot be imported ({error}); install libodbc2 (Debian: apt-get install unixodbc)"
-else:
-    MSSQL_IMPORT_ERROR = ""
+from tests.mssql_offline import MSSQL_IMPORT_ERROR, RecordingConnection, mssql_base, offline_sql_server
 
 pytestmark = pytest.mark.skipif(mssql_base is None, reason=MSSQL_IMPORT_ERROR)
 
 CONTRACT_ALIAS = "mssql_contract"
-SQL_SERVER_2019 = 2019
-
-
-def offline_sql_server(alias: str):
-    """Return an mssql-django connection for SQL Server 2019 that never connects."""
-    handler = ConnectionHandler(
-        {
-            "default": {"ENGINE": "django.db.backends.dummy"},
-            alias: {
-                "ENGINE": "mssql",
-                "NAME": "OpenOrchestrator",
-                "HOST": "sql.invalid",
-                "OPTIONS": {"driver": "ODBC Driver 18 for SQL Server"},
-            },
-        }
-    )
-    # mssql-django caches these per alias; filled in, they are never queried.
-    mssql_base.DatabaseWrapper._known_versions[alias] = SQL_SERVER_2019
-    mssql_base.DatabaseWrapper._known_azures[alias] = False
-    return handler[alias]
 
 
 @pytest.fixture(scope="module")
@@ -72,57 +45,6 @@ def sql_server():
     connection = offline_sql_server(CONTRACT_ALIAS)
     yield connection
     assert connection.connection is None, "a contract test opened a network connection"
-
-
-class RecordingCursor:
-    """A stand-in for a pyodbc cursor: records statements, returns scripted rows."""
-
-    def __init__(self, log: list, rows: list, rowcount: int):
-        self.log = log
-        self.rows = rows
-        self.rowcount = rowcount
-        self.description = None
-
-    def execute(self, sql, params=()):
-        self.log.append((sql, tuple(params)))
-        return self
-
-    def fetchone(self):
-        return self.rows[0] if self.rows else None
-
-    def fetchall(self):
-        return list(self.rows)
-
-    def fetchmany(self, size):
-        rows, self.rows = self.rows[:size], self.rows[size:]
-        return rows
-
-    def nextset(self):
-        return False
-
-    def close(self):
-        pass
-
-
-class RecordingConnection:
-    """A stand-in for a pyodbc connection whose cursors record every statement."""
-
-    def __init__(self, rows=(), rowcount: int = 1):
-        self.statements: list[tuple[str, tuple]] = []
-        self.rows = list(rows)
-        self.rowcount = rowcount
-
-    def cursor(self):
-        return RecordingCursor(self.statements, self.rows, self.rowcount)
-
-    def commit(self):
-        pass
-
-    def rollback(self):
-        pass
-
-    def close(self):
-        pass
 
 
 @pytest.fixture
