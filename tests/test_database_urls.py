@@ -13,6 +13,7 @@ from pyorchestrator.database_urls import (
     redact_url,
     resolve_database_settings,
 )
+from tests.mssql_offline import MSSQL_IMPORT_ERROR, mssql_base
 
 BASE_DIR = Path("/srv/pyorchestrator/var")
 DEFAULT_URL = "sqlite:///pyorchestrator.sqlite3"
@@ -169,3 +170,55 @@ def test_vejman_follows_orchestrator():
 def test_sql_server_without_password_rejected():
     with pytest.raises(ImproperlyConfigured, match="SQL_PASSWORD"):
         resolve_database_settings({"SQL_SERVER": "h", "SQL_USER": "u"}, DEFAULT_URL, BASE_DIR)
+
+
+def sql_server_wrapper(config: dict, alias: str):
+    """Return mssql-django's DatabaseWrapper for a parsed URL, without connecting."""
+    settings_dict = {**config, "TIME_ZONE": None, "AUTOCOMMIT": True, "ATOMIC_REQUESTS": False, "TEST": {}}
+    return mssql_base.DatabaseWrapper(settings_dict, alias=alias)
+
+
+class ConnectRecorder:
+    """A stand-in for pyodbc.connect that records its arguments and returns a bare connection."""
+
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, connection_string, **arguments):
+        self.calls.append((connection_string, arguments))
+        return type("Connection", (), {"add_output_converter": lambda *args: None, "timeout": None})()
+
+
+@pytest.mark.skipif(mssql_base is None, reason=MSSQL_IMPORT_ERROR)
+def test_odbc_connection_from_flask_url(monkeypatch):
+    config = parse_database_url(f"mssql+pyodbc:///?odbc_connect={quote_plus(ODBC_STRING)}", BASE_DIR)
+    wrapper = sql_server_wrapper(config, "url_test")
+    recorder = ConnectRecorder()
+    monkeypatch.setattr(mssql_base.Database, "connect", recorder)
+
+    connection = wrapper.get_new_connection(wrapper.get_connection_params())
+
+    connection_string, arguments = recorder.calls[0]
+    keywords = parse_odbc_connection_string(connection_string)
+    assert keywords["DRIVER"] == "ODBC Driver 18 for SQL Server"
+    assert keywords["SERVER"] == "oo.database.windows.net,1433"
+    assert keywords["DATABASE"] == "OpenOrchestrator"
+    assert keywords["PWD"] == "pa;ss}word"
+    assert keywords["Encrypt"] == "yes"
+    assert keywords["TrustServerCertificate"] == "no"
+    assert arguments["timeout"] == 5
+    assert connection.timeout == QUERY_TIMEOUT
+
+
+@pytest.mark.skipif(mssql_base is None, reason=MSSQL_IMPORT_ERROR)
+def test_python_driver_connection_string():
+    config = parse_database_url("mssql://u:p@sql01:1433/OpenOrchestrator?python_driver=mssql_python&encrypt=yes", BASE_DIR)
+    wrapper = sql_server_wrapper(config, "url_test_python")
+
+    connection_string = wrapper._build_connection_string(wrapper.get_connection_params(), "ignored")
+
+    keywords = parse_odbc_connection_string(connection_string)
+    # mssql-python bundles its driver, so no DRIVER keyword is sent.
+    assert "DRIVER" not in keywords
+    assert keywords["SERVER"] == "sql01,1433"
+    assert keywords["Encrypt"] == "yes"
