@@ -2,7 +2,7 @@
 
 mssql-django imports pyodbc at import time, which loads libodbc.so.2
 (Debian package libodbc2, installed by `make test` when it can). Without
-it `mssql_base` is None and MSSQL_IMPORT_ERROR says why.
+it `mssql_base` is None and MSSQL_IMPORT_ERROR contains the reason.
 """
 
 from django.db.utils import ConnectionHandler
