@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -107,6 +108,21 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 @contextmanager
+def private_temp_dir(prefix: str):
+    """Yield a new temporary folder that only this test removes.
+
+    pytest deletes old basetemp folders of other sessions of the same user,
+    which would remove a database under a running server when test runs
+    overlap, so servers keep their files here instead.
+    """
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@contextmanager
 def waitress_server(environment: dict[str, str], log_path: Path):
     """Run the service under waitress with web.config's arguments; yield its port."""
     port = free_port()
@@ -166,9 +182,17 @@ class PostgresInstance:
             shutil.chown(data_root, user="postgres")
 
     def _run(self, *command: str, timeout: float = 60) -> None:
-        subprocess.run(
-            [*self.run_as, *command], check=True, capture_output=True, timeout=timeout, cwd="/tmp"
-        )
+        result = subprocess.run([*self.run_as, *command], capture_output=True, text=True, timeout=timeout, cwd="/")
+        if result.returncode != 0:
+            raise subprocess.CalledProcessError(
+                result.returncode, command, output=result.stdout, stderr=f"{result.stderr} {self._log_tail()}"
+            )
+
+    def _log_tail(self) -> str:
+        try:
+            return self.log_file.read_text()[-1000:]
+        except OSError:
+            return "(no server log)"
 
     def init(self) -> None:
         self._run(

@@ -14,11 +14,18 @@ from OpenOrchestrator.database.base import Base
 from pyorchestrator.schema_check import check_table
 from queues.models import QueueElement
 from tests.mssql_offline import MSSQL_IMPORT_ERROR, RecordingConnection, mssql_base, offline_sql_server
-from tests.servers import run_manage
+from tests.servers import private_temp_dir, run_manage
 
 POSTGRES_HOST = "127.0.0.1"
 POSTGRES_PORT = 5432
 POSTGRES_DATABASE = os.environ.get("PYORCHESTRATOR_TEST_POSTGRES_DB", "pyorchestrator") + "_schema"
+
+
+@pytest.fixture
+def tmp_path():
+    """Return a private temporary folder in place of pytest's shared one (see private_temp_dir)."""
+    with private_temp_dir("pyorchestrator-check-") as path:
+        yield path
 
 
 def postgres_reachable() -> bool:

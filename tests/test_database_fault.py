@@ -8,11 +8,21 @@ itself, without a restart.
 """
 
 import os
+import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
-from tests.servers import PostgresInstance, create_api_key, postgres_bin_dir, request, run_manage, waitress_server
+from tests.servers import (
+    PostgresInstance,
+    create_api_key,
+    postgres_bin_dir,
+    private_temp_dir,
+    request,
+    run_manage,
+    waitress_server,
+)
 
 BIN_DIR = postgres_bin_dir()
 pytestmark = pytest.mark.skipif(BIN_DIR is None, reason="PostgreSQL's initdb is not installed (apt-get install postgresql)")
@@ -25,24 +35,30 @@ RECOVERY_DEADLINE = 20
 
 
 @pytest.fixture(scope="module")
-def database_and_service(tmp_path_factory):
-    """Yield (PostgreSQL instance, service port, API key) for the fault tests."""
-    root = tmp_path_factory.mktemp("fault")
-    data_root = root / "postgres"
-    data_root.mkdir()
-    if os.geteuid() == 0:
-        # The postgres user must reach its folder through the parents.
-        for parent in [data_root, *data_root.parents]:
-            if parent == parent.parent:
-                break
-            parent.chmod(parent.stat().st_mode | 0o011)
-    instance = PostgresInstance(BIN_DIR, data_root)
-    try:
-        instance.init()
-    except Exception as error:  # a missing postgres user or runuser: the machine cannot run it.
-        pytest.skip(f"initdb failed, so no PostgreSQL instance of its own can run: {error}")
-    instance.start()
+def database_and_service():
+    """Yield (PostgreSQL instance, service port, API key, log path) for the fault tests."""
+    with private_temp_dir("pyorchestrator-fault-") as root:
+        # The postgres user must reach its folder under the root-only temporary folder.
+        root.chmod(0o755)
+        data_root = root / "postgres"
+        data_root.mkdir()
+        try:
+            instance = PostgresInstance(BIN_DIR, data_root)
+            instance.init()
+        except (LookupError, OSError, subprocess.SubprocessError) as error:
+            # No postgres user, no runuser or a failing initdb: this machine cannot run one.
+            pytest.skip(f"initdb failed, so no PostgreSQL instance of its own can run: {error}")
+        instance.start()
+        try:
+            yield from _serve_with(instance, root)
+        finally:
+            try:
+                instance.stop()
+            except subprocess.CalledProcessError:
+                pass  # The test stopped it already and failed before starting it again.
 
+
+def _serve_with(instance: PostgresInstance, root: Path):
     environment = {key: value for key, value in os.environ.items() if not key.endswith("DATABASE_URL")}
     environment.update(
         {
@@ -52,18 +68,12 @@ def database_and_service(tmp_path_factory):
             "LOG_FORMAT": "plain",
         }
     )
-    try:
-        for command in (["migrate", "--noinput"], ["create_unmanaged_tables"]):
-            result = run_manage(environment, *command)
-            assert result.returncode == 0, result.stderr
-        api_key = create_api_key(environment, "fault-tests")
-        with waitress_server(environment, root / "waitress.log") as port:
-            yield instance, port, api_key, root / "waitress.log"
-    finally:
-        try:
-            instance.stop()
-        except Exception:
-            pass
+    for command in (["migrate", "--noinput"], ["create_unmanaged_tables"]):
+        result = run_manage(environment, *command)
+        assert result.returncode == 0, result.stderr
+    api_key = create_api_key(environment, "fault-tests")
+    with waitress_server(environment, root / "waitress.log") as port:
+        yield instance, port, api_key, root / "waitress.log"
 
 
 def post_queue_element(port: int, api_key: str):

@@ -11,6 +11,7 @@ from waitress.adjustments import Adjustments
 from pyorchestrator.database_urls import QUERY_TIMEOUT_LIMIT
 from tests.servers import (
     create_api_key,
+    private_temp_dir,
     request,
     run_manage,
     waitress_server,
@@ -22,6 +23,13 @@ from tests.servers import (
 PUBLIC_HOST = "api.example.dk"
 # The headers IIS adds in front of waitress: the client's address and scheme.
 IIS_HEADERS = {"Host": PUBLIC_HOST, "X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+
+
+@pytest.fixture
+def tmp_path():
+    """Return a private temporary folder in place of pytest's shared one (see private_temp_dir)."""
+    with private_temp_dir("pyorchestrator-settings-") as path:
+        yield path
 
 
 def production_environment(var_dir, **overrides) -> dict[str, str]:
@@ -106,20 +114,20 @@ def test_production_start_refused(tmp_path, overrides, message):
 
 
 @pytest.fixture(scope="module")
-def production_server(tmp_path_factory):
+def production_server():
     """Yield (port, API key, log path) of the service in production mode under waitress."""
-    var_dir = tmp_path_factory.mktemp("production-var")
-    # create_unmanaged_tables refuses in production, so the tables are made first.
-    setup_environment = production_environment(var_dir, PYORCHESTRATOR_ENVIRONMENT="development")
-    for command in (["migrate", "--noinput"], ["create_unmanaged_tables"]):
-        result = run_manage(setup_environment, *command)
-        assert result.returncode == 0, result.stderr
-    api_key = create_api_key(setup_environment, "iis-tests")
+    with private_temp_dir("pyorchestrator-production-") as var_dir:
+        # create_unmanaged_tables refuses in production, so the tables are made first.
+        setup_environment = production_environment(var_dir, PYORCHESTRATOR_ENVIRONMENT="development")
+        for command in (["migrate", "--noinput"], ["create_unmanaged_tables"]):
+            result = run_manage(setup_environment, *command)
+            assert result.returncode == 0, result.stderr
+        api_key = create_api_key(setup_environment, "iis-tests")
 
-    environment = production_environment(var_dir)
-    log_path = var_dir / "waitress.log"
-    with waitress_server(environment, log_path) as port:
-        yield port, api_key, log_path
+        environment = production_environment(var_dir)
+        log_path = var_dir / "waitress.log"
+        with waitress_server(environment, log_path) as port:
+            yield port, api_key, log_path
 
 
 def test_healthz_ok_behind_iis(production_server):
