@@ -255,8 +255,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
-# WhiteNoise warns at every start while STATIC_ROOT does not exist.
-Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+# WhiteNoise warns at every start while STATIC_ROOT does not exist. An IIS
+# application pool may not write to the site folder, which is harmless here.
+try:
+    Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+except OSError:
+    pass
 # Seconds browsers may cache a static file; the names carry no hash.
 WHITENOISE_MAX_AGE = 3600
 
