@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: serve test install install-dev clean
+.PHONY: serve test install install-dev clean odbc
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,22 @@ serve: install
 	$(BIN)/python manage.py ensure_development_api_key
 	$(BIN)/python -m waitress --host=127.0.0.1 --port=$(PORT) pyorchestrator.wsgi:application
 
-test: install-dev
+# pyodbc, which mssql-django imports, loads the unixODBC library
+# libodbc.so.2. The SQL Server contract tests need it; without root and
+# apt-get they skip and say why.
+odbc:
+	@if ! $(PYTHON) -c "import ctypes; ctypes.CDLL('libodbc.so.2')" 2>/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing libodbc2 (unixODBC) for pyodbc"; \
+			apt-get install -y --no-install-recommends libodbc2 >/dev/null 2>&1 \
+			|| { apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends libodbc2 >/dev/null 2>&1; } \
+			|| echo "Could not install libodbc2: the SQL Server contract tests will skip."; \
+		else \
+			echo "libodbc.so.2 is missing and cannot be installed here (needs root and apt-get): the SQL Server contract tests will skip."; \
+		fi; \
+	fi
+
+test: install-dev odbc
 	$(BIN)/python tests/run_suite.py
 
 clean:

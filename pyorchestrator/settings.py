@@ -11,7 +11,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from pyorchestrator.database_urls import parse_database_url
+from pyorchestrator.database_urls import resolve_database_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -120,20 +120,14 @@ TEMPLATES = [
 ]
 
 # Databases. Each alias is a database URL (see pyorchestrator/database_urls.py
-# for the accepted forms).
+# for the accepted forms, including SQL Server, and which variable wins).
 # DATABASE_URL: Django's own tables; default a SQLite file under var/.
-# ORCHESTRATOR_DATABASE_URL: Queues and Triggers; default DATABASE_URL.
-# VEJMAN_DATABASE_URL: VejmanKassen; default ORCHESTRATOR_DATABASE_URL.
+# ORCHESTRATOR_DATABASE_URL: Queues and Triggers; default the Flask
+#   deployment's OpenOrchestratorSQL, then DATABASE_URL.
+# VEJMAN_DATABASE_URL: VejmanKassen; default the Flask deployment's
+#   SQL_SERVER/SQL_USER/SQL_PASSWORD, then the orchestrator database.
 DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'pyorchestrator.sqlite3'}"
-DATABASE_URL = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
-ORCHESTRATOR_DATABASE_URL = os.environ.get("ORCHESTRATOR_DATABASE_URL") or DATABASE_URL
-VEJMAN_DATABASE_URL = os.environ.get("VEJMAN_DATABASE_URL") or ORCHESTRATOR_DATABASE_URL
-
-DATABASES = {
-    "default": parse_database_url(DATABASE_URL, VAR_DIR),
-    "orchestrator": parse_database_url(ORCHESTRATOR_DATABASE_URL, VAR_DIR),
-    "vejman": parse_database_url(VEJMAN_DATABASE_URL, VAR_DIR),
-}
+DATABASES, DATABASE_SOURCES = resolve_database_settings(os.environ, DEFAULT_DATABASE_URL, VAR_DIR)
 DATABASE_ROUTERS = ["pyorchestrator.routers.LegacyTableRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -313,3 +307,114 @@ MIDDLEWARE.insert(
     "pyorchestrator.protection.ApiProtectionMiddleware",
 )
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}
+
+# --- Production: SQL Server behind IIS, static files, logging ---
+from pyorchestrator.code_pages import python_codec_for_code_page  # noqa: E402
+
+if IS_PRODUCTION:
+    if DEBUG:
+        raise ImproperlyConfigured("DJANGO_DEBUG must be off when PYORCHESTRATOR_ENVIRONMENT is production.")
+    if not os.environ.get("DJANGO_ALLOWED_HOSTS"):
+        raise ImproperlyConfigured(
+            "DJANGO_ALLOWED_HOSTS is required when PYORCHESTRATOR_ENVIRONMENT is production: "
+            "set it to the host names of the IIS site, such as api.example.dk."
+        )
+
+    # IIS terminates TLS and forwards the scheme in X-Forwarded-Proto. Waitress
+    # listens on 127.0.0.1 only, so no client can reach it without IIS.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # DJANGO_SECURE_SSL_REDIRECT: redirect plain HTTP to HTTPS; default on.
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    # DJANGO_SECURE_HSTS_SECONDS: max-age of Strict-Transport-Security; default one year.
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "31536000"))
+    # DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS and DJANGO_SECURE_HSTS_PRELOAD:
+    # default off. Both bind every host of the parent domain, which other
+    # municipal sites share, so the domain's owner decides them. The deploy
+    # check's warnings about them (security.W005, security.W021) are
+    # silenced for that reason.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+    SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
+    SESSION_COOKIE_HTTPONLY = True
+    # DJANGO_CSRF_TRUSTED_ORIGINS: comma-separated origins of the admin, such
+    # as https://api.example.dk; default https:// and each allowed host.
+    CSRF_TRUSTED_ORIGINS = env_list(
+        "DJANGO_CSRF_TRUSTED_ORIGINS",
+        ",".join(f"https://{host}" for host in ALLOWED_HOSTS if not host.startswith(".")),
+    )
+
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Static files of the admin are served by WhiteNoise, because IIS only
+# proxies. Files come from STATIC_ROOT after `manage.py collectstatic`
+# (compressed copies included); WHITENOISE_USE_FINDERS also serves them from
+# the installed apps, so the admin has its styles without collectstatic.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                  "whitenoise.middleware.WhiteNoiseMiddleware")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+# WhiteNoise warns at every start while STATIC_ROOT does not exist. An IIS
+# application pool may not write to the site folder, which is harmless here.
+try:
+    Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+except OSError:
+    pass
+# Seconds browsers may cache a static file; the names carry no hash.
+WHITENOISE_MAX_AGE = 3600
+
+# LOG_FORMAT: "plain" (default) for one readable line per record, or "json"
+# for one JSON object per line, for log collectors. Records go to stdout,
+# which httpPlatformHandler writes to the file named by stdoutLogFile.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain").strip().lower()
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}.")
+LOGGING["formatters"]["json"] = {
+    "()": "pythonjsonlogger.json.JsonFormatter",
+    "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+    "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+}
+LOGGING["handlers"]["stdout"]["formatter"] = LOG_FORMAT
+# Unhandled exceptions of views are logged by django.request at ERROR.
+LOGGING["loggers"]["django.request"] = {"level": "ERROR"}
+
+# DATA_UPLOAD_MAX_MEMORY_SIZE: bytes; a larger body gets a JSON 413. Waitress
+# (--max-request-body-size in web.config) and IIS stop bodies a little larger.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+
+# --- OpenOrchestrator's VARCHAR columns on SQL Server ---
+# ORCHESTRATOR_CODE_PAGE: the code page of the OpenOrchestrator database's
+# collation, as a Windows code page number (1252) or a Python codec name
+# (cp1252, or utf-8 for a _UTF8 collation). Default 1252, the code page of
+# the Danish_Norwegian and Latin1_General collations. `manage.py
+# check_database` prints the real one. Text a VARCHAR column cannot store in
+# it is rejected with a 400 rather than changed by SQL Server.
+ORCHESTRATOR_CODE_PAGE = os.environ.get("ORCHESTRATOR_CODE_PAGE", "1252").strip()
+python_codec_for_code_page(ORCHESTRATOR_CODE_PAGE)  # raises ImproperlyConfigured when unknown
+# ORCHESTRATOR_VARCHAR_BYTES: the size in bytes of each VARCHAR column the API
+# writes, as comma-separated Table.column=bytes entries that replace the
+# defaults below (OpenOrchestrator 3.0.0's String(n) lengths), for example
+# "Queues.data=4000". `manage.py check_database` compares them with the
+# real columns.
+ORCHESTRATOR_VARCHAR_BYTES = {
+    "Queues.queue_name": 100,
+    "Queues.data": 2000,
+    "Queues.reference": 100,
+    "Queues.message": 1000,
+    "Queues.created_by": 100,
+    "Triggers.trigger_name": 100,
+}
+for _entry in env_list("ORCHESTRATOR_VARCHAR_BYTES", ""):
+    _column, _, _size = _entry.partition("=")
+    if _column.strip() not in ORCHESTRATOR_VARCHAR_BYTES or not _size.strip().isdigit():
+        raise ImproperlyConfigured(
+            f"ORCHESTRATOR_VARCHAR_BYTES entry {_entry!r} must be one of "
+            f"{', '.join(ORCHESTRATOR_VARCHAR_BYTES)} followed by =<bytes>."
+        )
+    ORCHESTRATOR_VARCHAR_BYTES[_column.strip()] = int(_size)

@@ -9,6 +9,7 @@ from pyorchestrator.serializer_fields import (
     EnumNameField,
     LocalDateTimeField,
     StrictCharField,
+    VarcharCodePageValidator,
     contains_surrogate,
 )
 from queues.models import QueueElement, QueueStatus
@@ -65,12 +66,35 @@ class QueueDataField(serializers.Field):
 class QueueElementCreateSerializer(serializers.Serializer):
     """The body of `POST /api/queue`."""
 
-    queue_name = StrictCharField(max_length=_max_length["queue_name"])
-    status = EnumNameField(choices=QueueStatus.choices, default=QueueStatus.NEW)
-    data = QueueDataField(max_length=_max_length["data"], required=False, allow_null=True)
-    reference = StrictCharField(max_length=_max_length["reference"], required=False, allow_null=True, allow_blank=True)
-    created_by = StrictCharField(
-        max_length=_max_length["created_by"], required=False, allow_null=True, allow_blank=True
+    queue_name = StrictCharField(
+        max_length=_max_length["queue_name"], validators=[VarcharCodePageValidator("Queues.queue_name")]
     )
-    message = StrictCharField(max_length=_max_length["message"], required=False, allow_null=True, allow_blank=True)
+    status = EnumNameField(choices=QueueStatus.choices, default=QueueStatus.NEW)
+    data = QueueDataField(
+        max_length=_max_length["data"],
+        required=False,
+        allow_null=True,
+        validators=[VarcharCodePageValidator("Queues.data")],
+    )
+    reference = StrictCharField(
+        max_length=_max_length["reference"],
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        validators=[VarcharCodePageValidator("Queues.reference")],
+    )
+    created_by = StrictCharField(
+        max_length=_max_length["created_by"],
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        validators=[VarcharCodePageValidator("Queues.created_by")],
+    )
+    message = StrictCharField(
+        max_length=_max_length["message"],
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        validators=[VarcharCodePageValidator("Queues.message")],
+    )
     created_date = LocalDateTimeField(required=False, allow_null=True)

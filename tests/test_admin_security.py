@@ -180,7 +180,7 @@ def check_ids(messages):
     "backend, production, expected",
     [
         pytest.param("django.core.cache.backends.locmem.LocMemCache", False, [], id="locmem-development"),
-        pytest.param("django.core.cache.backends.locmem.LocMemCache", True, ["pyorchestrator.W001"], id="locmem-production"),
+        pytest.param("django.core.cache.backends.locmem.LocMemCache", True, ["pyorchestrator.I001"], id="locmem-production"),
         pytest.param("django.core.cache.backends.redis.RedisCache", True, [], id="redis-production"),
         pytest.param("django.core.cache.backends.dummy.DummyCache", False, ["pyorchestrator.E001"], id="dummy"),
         pytest.param("django.core.cache.backends.filebased.FileBasedCache", True, ["pyorchestrator.E001"], id="file"),
