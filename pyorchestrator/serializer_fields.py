@@ -1,10 +1,12 @@
 """Serializer fields that accept only what the legacy tables store exactly."""
 
+import re
+
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from pyorchestrator.local_time import to_local_naive
+from pyorchestrator.local_time import legacy_zone, to_local_naive
 
 
 def contains_surrogate(text: str) -> bool:
@@ -89,3 +91,29 @@ def _describe(value) -> str:
     """Return a short, quoted rendering of a client's value for an error message."""
     text = repr(value) if isinstance(value, str) else type(value).__name__
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+class LocalDateTimeOutputField(serializers.DateTimeField):
+    """A naive local datetime of a legacy table, output in ISO 8601 with its UTC offset.
+
+    `2025-04-26 14:00` in Copenhagen summer time is output as
+    `2025-04-26T14:00:00+02:00`, so a client in any zone reads the same instant.
+    In the repeated hour when daylight saving time ends, the earlier offset is used.
+    """
+
+    def to_representation(self, value):
+        if value is None:
+            return None
+        return value.replace(tzinfo=legacy_zone()).isoformat()
+
+
+class QueryDateTimeField(LocalDateTimeField):
+    """A LocalDateTimeField read from a query string, where an unescaped `+` of the offset arrives as a space."""
+
+    def to_internal_value(self, value):
+        if isinstance(value, str):
+            value = _OFFSET_AFTER_SPACE.sub(r"+\1", value.strip())
+        return super().to_internal_value(value)
+
+
+_OFFSET_AFTER_SPACE = re.compile(r" (\d{2}(?::?\d{2})?)$")
