@@ -198,6 +198,8 @@ LOGGING = {
 }
 
 # --- API documentation, scoped keys and Idempotency-Key ---
+import warnings  # noqa: E402
+
 INSTALLED_APPS += ["drf_spectacular", "drf_spectacular_sidecar"]
 REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "drf_spectacular.openapi.AutoSchema"
 # Scoped keys: a key with ApiKeyScope rows may call only the endpoints its scopes name.
@@ -220,7 +222,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -232,6 +233,16 @@ SPECTACULAR_SETTINGS = {
         "ScopeEnum": "pyorchestrator.scopes.Scope",
     },
 }
+
+# Waitress serves no static files, and the docs page loads its Swagger UI and
+# Redoc assets from this service (the intranet has no CDN). WhiteNoise serves
+# them, from the installed apps without collectstatic (WHITENOISE_USE_FINDERS).
+if "whitenoise.middleware.WhiteNoiseMiddleware" not in MIDDLEWARE:
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                      "whitenoise.middleware.WhiteNoiseMiddleware")
+WHITENOISE_USE_FINDERS = True
+# STATIC_ROOT exists only after collectstatic; the finders serve the files without it.
+warnings.filterwarnings("ignore", message="No directory at: ", category=UserWarning)
 
 # PYORCHESTRATOR_IDEMPOTENCY_TTL_HOURS: hours an Idempotency-Key and its first
 # response are kept; default 24.
