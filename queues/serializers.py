@@ -4,6 +4,7 @@ import json
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 
 from pyorchestrator.serializer_fields import (
     EnumNameField,
@@ -90,11 +91,11 @@ class QueueElementBulkCreateSerializer(serializers.ListSerializer):
 
     def to_internal_value(self, data):
         if not isinstance(data, list):
-            self.fail("not_a_list", input_type=type(data).__name__)
+            self._fail_body("not_a_list", input_type=type(data).__name__)
         if not data:
-            self.fail("empty")
+            self._fail_body("empty")
         if len(data) > MAX_BULK_ITEMS:
-            self.fail("max_length", max_length=MAX_BULK_ITEMS, length=len(data))
+            self._fail_body("max_length", max_length=MAX_BULK_ITEMS, length=len(data))
         try:
             return super().to_internal_value(data)
         except serializers.ValidationError as error:
@@ -105,6 +106,11 @@ class QueueElementBulkCreateSerializer(serializers.ListSerializer):
                     {f"[{index}]": detail for index, detail in error.detail.items()}
                 ) from error
             raise
+
+    def _fail_body(self, code: str, **kwargs):
+        """Raise a ValidationError about the whole body, under non_field_errors as a serializer's are."""
+        message = self.error_messages[code].format(**kwargs)
+        raise serializers.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [message]}, code=code)
 
 
 class QueueElementSerializer(serializers.Serializer):
