@@ -130,7 +130,8 @@ class HasApiKeyScope(BasePermission):
             return True
         if get_key_scopes(request) is None:
             return True
-        scope = getattr(view, "required_scopes", {}).get(request.method)
+        method = "GET" if request.method == "HEAD" else request.method
+        scope = getattr(view, "required_scopes", {}).get(method)
         if scope is None:
             raise ScopeDenied(_("The API key's scopes do not include this endpoint."))
         require_scope(request, scope)
