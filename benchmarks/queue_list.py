@@ -4,13 +4,13 @@ Usage (PostgreSQL on 127.0.0.1:5432, user postgres, as the test suite uses):
 
     .venv/bin/python benchmarks/queue_list.py [--rows 1000000] [--queues 20]
 
-The script creates (or reuses) the database `pyo_bench_queue_list`, fills
+The script creates (or reuses) the database `pyo_bench_queue_list`. It fills
 `Queues` with ROWS elements spread over QUEUES queue names and ten years of
 created_date values, with only OpenOrchestrator's indexes
-(ix_Queues_queue_name, ix_Queues_created_date, the primary key), and then
-times pages through the API: the first page, a page half way down the queue
-by cursor, and filtered pages. It prints milliseconds per request, not a
-pass or fail.
+(ix_Queues_queue_name, ix_Queues_created_date, the primary key). Then it
+times pages through the API: the first page, a page half way down a queue
+by cursor, and filtered pages. It prints the median milliseconds per
+request, not a pass or fail. Drop the database afterwards to free the disk.
 """
 
 import argparse

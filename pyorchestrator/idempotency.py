@@ -10,7 +10,7 @@ It follows the IETF draft "The Idempotency-Key HTTP Header Field"
 - A 2xx response is stored in the record. A retry with the same key and
   the same method, path and body within IDEMPOTENCY_TTL returns that
   status and body with `Idempotent-Replayed: true`, without writing.
-- The same key with another method, path or body is 422, as the draft asks.
+- The same key with another method, path or body is 422, as the draft specifies.
 - A retry while the first request still runs is 409 with Retry-After.
 - A 4xx response is not stored: the request wrote nothing, so the record
   is deleted and the client may correct the body and send it again with the
@@ -33,8 +33,8 @@ written, and those ids are the elements' primary keys:
 - A request still running past the lock timeout while a retry takes over:
   both use the same primary keys, so at most one insert succeeds.
 
-So a queue element is written at most once per key, and a retry within 24
-hours always ends in the element's 201. The trigger and VejmanKassen writes
+So a queue element is written at most once per key, and once it is
+written, every retry within 24 hours gets its 201. The trigger and VejmanKassen writes
 set columns to given values, so a retry that takes over a crashed request
 runs the update again, which leaves the same values.
 """
@@ -142,7 +142,7 @@ class Reservation:
         return ids
 
 
-# A write takes the reservation and returns the response; a recovery takes the
+# A write takes the reservation and returns the response. A recovery takes the
 # reserved ids and returns the response of a write that happened, or None.
 Write = Callable[[Reservation], Response]
 Recover = Callable[[list[uuid.UUID]], Response | None]
@@ -171,7 +171,7 @@ def idempotent_post(request, write: Write, recover: Recover | None = None) -> Re
         if reserved_ids and recover is not None:
             response = recover([uuid.UUID(value) for value in reserved_ids])
             if response is not None:
-                logger.info("Idempotency-Key record %s: the write had happened; answered from the database", record.pk)
+                logger.info("Idempotency-Key record %s: the elements exist, so the retry returns their 201", record.pk)
                 _complete(record, response)
                 return response
         reservation = Reservation(record, reserved_ids)

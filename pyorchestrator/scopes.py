@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
 
-# The longest queue or trigger name the legacy tables store.
+# The maximum length of a queue or trigger name in the legacy tables.
 MAX_NAME_LENGTH = 100
 
 

@@ -69,7 +69,7 @@ class QueueElementCreateSerializer(serializers.Serializer):
     created_date = LocalDateTimeField(required=False, allow_null=True)
 
 
-# The most items one `POST /api/queue/bulk` may create.
+# The maximum number of items one `POST /api/queue/bulk` creates.
 MAX_BULK_ITEMS = 1000
 # The page sizes of `GET /api/queue`.
 DEFAULT_PAGE_SIZE = 100

@@ -1,7 +1,7 @@
 """The OpenAPI schema at /api/schema/ and the docs pages, checked against real responses.
 
 The `checked_client` fixture validates every response against the served
-schema, so each test below fails when an endpoint answers a status or body
+schema, so each test below fails when an endpoint returns a status or body
 that the schema does not document.
 """
 
