@@ -98,13 +98,18 @@ _ERRORS = {
 COMMON_ERRORS = (401, 403, 429, 503)
 
 
-def error_responses(*statuses: int, not_found: str | None = None) -> dict:
-    """Return the drf-spectacular `responses` entries of the given error statuses."""
+def error_responses(*statuses: int, not_found: str | None = None, bad_request: dict | None = None) -> dict:
+    """Return the drf-spectacular `responses` entries of the given error statuses.
+
+    `not_found` is the endpoint's 404 message, `bad_request` its example 400 body.
+    """
     responses = {}
     for status_code in statuses:
         description, example = _ERRORS[status_code]
         if status_code == 404 and not_found:
             description, example = not_found, {"error": not_found}
+        if status_code == 400 and bad_request:
+            example = bad_request
         responses[status_code] = OpenApiResponse(
             response=ErrorSerializer,
             description=description,
@@ -132,9 +137,17 @@ REPLAYED_RESPONSE_HEADER = OpenApiParameter(
     name=REPLAYED_HEADER,
     type=OpenApiTypes.STR,
     location=OpenApiParameter.HEADER,
-    response=True,
+    response=[200, 201],
     enum=["true"],
     description="Present on a response repeated for an Idempotency-Key; nothing was written again.",
+)
+
+RETRY_AFTER_HEADER = OpenApiParameter(
+    name="Retry-After",
+    type=OpenApiTypes.INT,
+    location=OpenApiParameter.HEADER,
+    response=[409, 429, 503],
+    description="Seconds to wait before retrying.",
 )
 
 WRITE_ERRORS = (400, *COMMON_ERRORS, 409, 413, 422)

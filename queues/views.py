@@ -15,6 +15,7 @@ from pyorchestrator.openapi import (
     COMMON_ERRORS,
     IDEMPOTENCY_KEY_PARAMETER,
     REPLAYED_RESPONSE_HEADER,
+    RETRY_AFTER_HEADER,
     WRITE_ERRORS,
     error_responses,
 )
@@ -61,7 +62,7 @@ class QueueElementsView(APIView):
             "The body is read as JSON whatever the Content-Type. Needs the scope queue:write for the queue name."
         ),
         request=QueueElementCreateSerializer,
-        parameters=[IDEMPOTENCY_KEY_PARAMETER, REPLAYED_RESPONSE_HEADER],
+        parameters=[IDEMPOTENCY_KEY_PARAMETER, REPLAYED_RESPONSE_HEADER, RETRY_AFTER_HEADER],
         responses={
             201: OpenApiResponse(QueueCreateResponseSerializer, description="The element was created."),
             **error_responses(*WRITE_ERRORS),
@@ -100,10 +101,17 @@ class QueueElementsView(APIView):
             "later pages. `data` and `created_by` are not returned. Unknown query parameters are "
             "rejected. Needs the scope queue:read for the queue name."
         ),
-        parameters=[QueueListQuerySerializer],
+        parameters=[QueueListQuerySerializer, RETRY_AFTER_HEADER],
         responses={
             200: QueueElementPageSerializer,
-            **error_responses(400, *COMMON_ERRORS),
+            **error_responses(
+                400,
+                *COMMON_ERRORS,
+                bad_request={
+                    "error": "cursor: Invalid cursor: pass the next_cursor of a previous page.",
+                    "errors": {"cursor": ["Invalid cursor: pass the next_cursor of a previous page."]},
+                },
+            ),
         },
     )
     def get(self, request):
@@ -159,11 +167,21 @@ class QueueElementDetailView(APIView):
                 OpenApiTypes.UUID,
                 OpenApiParameter.PATH,
                 description="The id that POST /api/queue returned.",
-            )
+            ),
+            RETRY_AFTER_HEADER,
         ],
         responses={
             200: QueueElementSerializer,
-            **error_responses(400, *COMMON_ERRORS, 404, not_found="No queue element has this id."),
+            **error_responses(
+                400,
+                *COMMON_ERRORS,
+                404,
+                not_found="No queue element has this id.",
+                bad_request={
+                    "error": "id: Must be a UUID such as 6f1c1f0e-8f6b-4d53-9d43-5d2f2b8f1a7e.",
+                    "errors": {"id": ["Must be a UUID such as 6f1c1f0e-8f6b-4d53-9d43-5d2f2b8f1a7e."]},
+                },
+            ),
         },
     )
     def get(self, request, element_id: str):
@@ -196,7 +214,7 @@ class QueueElementBulkCreateView(APIView):
             "queue:write for every queue name."
         ),
         request=QueueElementBulkCreateSerializer(child=QueueElementCreateSerializer()),
-        parameters=[IDEMPOTENCY_KEY_PARAMETER, REPLAYED_RESPONSE_HEADER],
+        parameters=[IDEMPOTENCY_KEY_PARAMETER, REPLAYED_RESPONSE_HEADER, RETRY_AFTER_HEADER],
         responses={
             201: OpenApiResponse(QueueBulkCreateResponseSerializer, description="All elements were created."),
             **error_responses(*WRITE_ERRORS),

@@ -8,7 +8,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pyorchestrator.idempotency import idempotent_post
-from pyorchestrator.openapi import COMMON_ERRORS, IDEMPOTENCY_KEY_PARAMETER, REPLAYED_RESPONSE_HEADER, WRITE_ERRORS, error_responses
+from pyorchestrator.openapi import (
+    COMMON_ERRORS,
+    IDEMPOTENCY_KEY_PARAMETER,
+    REPLAYED_RESPONSE_HEADER,
+    RETRY_AFTER_HEADER,
+    WRITE_ERRORS,
+    error_responses,
+)
 from pyorchestrator.scopes import Scope, require_name_scope
 from pyorchestrator.views import require_object_body
 from triggers.models import Trigger
@@ -34,10 +41,23 @@ class TriggerStatusView(APIView):
             "trigger:write for the trigger name."
         ),
         request=TriggerStatusSerializer,
-        parameters=[IDEMPOTENCY_KEY_PARAMETER, REPLAYED_RESPONSE_HEADER],
+        parameters=[IDEMPOTENCY_KEY_PARAMETER, REPLAYED_RESPONSE_HEADER, RETRY_AFTER_HEADER],
         responses={
             200: OpenApiResponse(TriggerStatusResponseSerializer, description="The status was set."),
-            **error_responses(*WRITE_ERRORS, 404, not_found="No SINGLE trigger is named 'Borgerbreve'."),
+            **error_responses(
+                *WRITE_ERRORS,
+                404,
+                not_found="No SINGLE trigger is named 'Borgerbreve'.",
+                bad_request={
+                    "error": "process_status: Must be one of IDLE, RUNNING, FAILED, DONE, PAUSED, PAUSING, "
+                    "KILLING, KILLED; got 'idle'.",
+                    "errors": {
+                        "process_status": [
+                            "Must be one of IDLE, RUNNING, FAILED, DONE, PAUSED, PAUSING, KILLING, KILLED; got 'idle'."
+                        ]
+                    },
+                },
+            ),
         },
         examples=[
             OpenApiExample("Re-run", value={"trigger_name": "Borgerbreve", "process_status": "IDLE"}, request_only=True)
@@ -75,7 +95,8 @@ class TriggerDetailView(APIView):
             "Needs the scope trigger:read for the trigger name. A name containing / cannot be read here."
         ),
         parameters=[
-            OpenApiParameter("trigger_name", OpenApiTypes.STR, OpenApiParameter.PATH, description="The trigger name.")
+            OpenApiParameter("trigger_name", OpenApiTypes.STR, OpenApiParameter.PATH, description="The trigger name."),
+            RETRY_AFTER_HEADER,
         ],
         responses={
             200: TriggerDetailSerializer,

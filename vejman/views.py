@@ -8,7 +8,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pyorchestrator.idempotency import idempotent_post
-from pyorchestrator.openapi import COMMON_ERRORS, IDEMPOTENCY_KEY_PARAMETER, REPLAYED_RESPONSE_HEADER, WRITE_ERRORS, error_responses
+from pyorchestrator.openapi import (
+    COMMON_ERRORS,
+    IDEMPOTENCY_KEY_PARAMETER,
+    REPLAYED_RESPONSE_HEADER,
+    RETRY_AFTER_HEADER,
+    WRITE_ERRORS,
+    error_responses,
+)
 from pyorchestrator.scopes import Scope
 from pyorchestrator.views import require_object_body
 from vejman.models import VejmanKassen
@@ -37,9 +44,17 @@ _LIST_SCHEMA = {
         OpenApiParameter(
             "status", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False,
             description="FakturaStatus, such as Ny, Til fakturering, Fakturer ikke or Faktureret, when the body has none.",
-        )
+        ),
+        RETRY_AFTER_HEADER,
     ],
-    "responses": {200: VejmanRowSerializer(many=True), **error_responses(400, *COMMON_ERRORS)},
+    "responses": {
+        200: VejmanRowSerializer(many=True),
+        **error_responses(
+            400,
+            *COMMON_ERRORS,
+            bad_request={"error": "status: This field is required.", "errors": {"status": ["This field is required."]}},
+        ),
+    },
 }
 
 
@@ -90,10 +105,18 @@ class VejmanKassenUpdateView(APIView):
             "Needs the scope vejman:write."
         ),
         request=VejmanUpdateSerializer,
-        parameters=[IDEMPOTENCY_KEY_PARAMETER, REPLAYED_RESPONSE_HEADER],
+        parameters=[IDEMPOTENCY_KEY_PARAMETER, REPLAYED_RESPONSE_HEADER, RETRY_AFTER_HEADER],
         responses={
             200: OpenApiResponse(VejmanUpdateResponseSerializer, description="The row was updated."),
-            **error_responses(*WRITE_ERRORS, 404, not_found="No VejmanKassen row has id 4711."),
+            **error_responses(
+                *WRITE_ERRORS,
+                404,
+                not_found="No VejmanKassen row has id 4711.",
+                bad_request={
+                    "error": "kvadratmeter: Must be at least 0.",
+                    "errors": {"kvadratmeter": ["Must be at least 0."]},
+                },
+            ),
         },
         examples=[
             OpenApiExample(
