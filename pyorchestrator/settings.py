@@ -213,7 +213,9 @@ SPECTACULAR_SETTINGS = {
         "Queue elements, triggers and VejmanKassen rows of OpenOrchestrator. Every request "
         "except this documentation sends its API key in the `X-API-Key` header. Every error "
         'is JSON: `{"error": "<sentence>", "errors": {"<field>": ["<message>"]}}`, where '
-        "`errors` is present for invalid input only."
+        "`errors` is present for invalid input only. A method a path does not serve is 405, "
+        "and an unknown path 404, with the same JSON shape. This schema (/api/schema/) and "
+        "its Swagger UI (/api/docs/) need no key."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

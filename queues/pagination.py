@@ -7,6 +7,10 @@ strictly after that position, found with `created_date <= c AND
 serves as a range. So the cost of a page does not grow with its depth, as
 an OFFSET's would, and elements created after the first page was read sort
 before the cursor and never shift the later pages.
+
+The id only breaks ties between equal created_date values. SQL Server sorts
+a uniqueidentifier by its last bytes first, but its `<` follows the same
+order as its ORDER BY, so the tie-break stays consistent there too.
 """
 
 import base64

@@ -190,6 +190,27 @@ def test_crash_before_write_writes_reserved_id(checked_client):
     assert QueueElement.objects.count() == 1
 
 
+def test_database_error_lets_retry_write_at_once(checked_client, monkeypatch):
+    from django.db import OperationalError
+
+    from queues import views
+
+    real_create = views.create_queue_element
+
+    def unavailable(**kwargs):
+        raise OperationalError("connection lost")
+
+    monkeypatch.setattr(views, "create_queue_element", unavailable)
+    failed = post(checked_client, "/api/queue", {"queue_name": "q"})
+    monkeypatch.setattr(views, "create_queue_element", real_create)
+    retry = post(checked_client, "/api/queue", {"queue_name": "q"})
+
+    assert failed.status_code == 503
+    assert retry.status_code == 201
+    assert retry.json()["id"] == json.loads(IdempotencyRecord.objects.get().reserved_ids)[0]
+    assert QueueElement.objects.count() == 1
+
+
 def test_bulk_crash_after_write_answers_from_database(checked_client):
     items = [{"queue_name": "q"}, {"queue_name": "r"}]
     first = post(checked_client, "/api/queue/bulk", items)
