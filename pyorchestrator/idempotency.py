@@ -26,17 +26,17 @@ written, and those ids are the elements' primary keys:
   a retry after IDEMPOTENCY_LOCK_TIMEOUT finds no element with the reserved
   ids and writes them.
 - Crash after the queue write and before the record is completed: a retry
-  after IDEMPOTENCY_LOCK_TIMEOUT finds the elements and answers 201 with
+  after IDEMPOTENCY_LOCK_TIMEOUT finds the elements and returns 201 with
   their ids without writing again.
 - Response lost after the record is completed: the retry gets the stored
   response.
 - A request still running past the lock timeout while a retry takes over:
   both use the same primary keys, so at most one insert succeeds.
 
-So a queue element is written at most once per key, and once it is
-written, every retry within 24 hours gets its 201. The trigger and VejmanKassen writes
-set columns to given values, so a retry that takes over a crashed request
-runs the update again, which leaves the same values.
+So a queue element is written at most once per key. Once it is written, a
+retry within 24 hours returns its 201, or a 409 while the first request
+still runs. The trigger and VejmanKassen writes set columns to given
+values, so a retry that takes over a crashed request runs the update again.
 """
 
 import hashlib
@@ -234,10 +234,10 @@ def _take_over(record: IdempotencyRecord, now: datetime) -> IdempotencyRecord:
         raise IdempotentRequestInProgress(wait=settings.IDEMPOTENCY_RETRY_AFTER)
 
     # Compare-and-set on locked_at: of two retries, only one takes the record.
-    taken = IdempotencyRecord.objects.filter(
+    locked = IdempotencyRecord.objects.filter(
         pk=record.pk, status=IdempotencyRecordStatus.IN_PROGRESS, locked_at=record.locked_at
     ).update(locked_at=now)
-    if not taken:
+    if not locked:
         raise IdempotentRequestInProgress(wait=settings.IDEMPOTENCY_RETRY_AFTER)
     logger.warning("Idempotency-Key record %s: took over a request that stopped before it completed", record.pk)
     record.locked_at = now

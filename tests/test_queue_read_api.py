@@ -121,13 +121,13 @@ def test_list_newest_first(checked_client):
 
 
 def test_list_filters_status_and_reference(checked_client):
-    wanted = make_element(status=QueueStatus.FAILED, reference="r1")
+    matching = make_element(status=QueueStatus.FAILED, reference="r1")
     make_element(status=QueueStatus.FAILED, reference="r2")
     make_element(status=QueueStatus.NEW, reference="r1")
 
     ids, _ = list_ids(checked_client, "/api/queue?queue_name=Borgerbreve&status=FAILED&reference=r1")
 
-    assert ids == [str(wanted.id)]
+    assert ids == [str(matching.id)]
 
 
 def test_list_filters_created_range_in_local_time(checked_client):
