@@ -210,3 +210,4 @@ def spell_out_legacy_paths(result, generator, request, public):
             }
     result["paths"] = paths
     return result
+

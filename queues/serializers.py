@@ -87,6 +87,8 @@ class QueueElementBulkCreateSerializer(serializers.ListSerializer):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("child", QueueElementCreateSerializer())
+        kwargs.setdefault("min_length", 1)
+        kwargs.setdefault("max_length", MAX_BULK_ITEMS)
         super().__init__(*args, **kwargs)
 
     def to_internal_value(self, data):

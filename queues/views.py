@@ -213,7 +213,16 @@ class QueueElementBulkCreateView(APIView):
             "`[3].queue_name`. Elements without created_date get the same time. Needs the scope "
             "queue:write for every queue name."
         ),
-        request=QueueElementBulkCreateSerializer(child=QueueElementCreateSerializer()),
+        # A plain schema, because drf-spectacular leaves out a ListSerializer's
+        # item limits; the items are the component of POST /api/queue's body.
+        request={
+            "application/json": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/QueueElementCreateRequest"},
+                "minItems": 1,
+                "maxItems": MAX_BULK_ITEMS,
+            }
+        },
         parameters=[IDEMPOTENCY_KEY_PARAMETER, REPLAYED_RESPONSE_HEADER, RETRY_AFTER_HEADER],
         responses={
             201: OpenApiResponse(QueueBulkCreateResponseSerializer, description="All elements were created."),

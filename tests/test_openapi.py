@@ -89,6 +89,24 @@ def test_queue_create_documents_field_limits():
     assert "2000" in request_schema["properties"]["data"]["description"]
 
 
+def test_queue_list_documents_query_limits():
+    operation = schema()["paths"]["/api/queue"]["get"]
+    parameters = {parameter["name"]: parameter for parameter in operation["parameters"]}
+
+    assert parameters["queue_name"]["required"] is True
+    assert parameters["queue_name"]["schema"]["maxLength"] == 100
+    assert parameters["limit"]["schema"] == {**parameters["limit"]["schema"], "minimum": 1, "maximum": 500, "default": 100}
+    assert set(parameters) >= {"status", "reference", "created_after", "created_before", "cursor"}
+
+
+def test_bulk_documents_item_limits():
+    operation = schema()["paths"]["/api/queue/bulk"]["post"]
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+
+    assert body["type"] == "array"
+    assert (body["minItems"], body["maxItems"]) == (1, 1000)
+
+
 @pytest.mark.parametrize("path", ["/api/docs/", "/api/docs"])
 def test_docs_page_served_without_key_and_cdn(client, path):
     response = client.get(path, follow=True)
