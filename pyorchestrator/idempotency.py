@@ -245,7 +245,8 @@ def _take_over(record: IdempotencyRecord, now: datetime) -> IdempotencyRecord:
 
 
 def _complete(record: IdempotencyRecord, response: Response) -> None:
-    body = json.dumps(response.data, ensure_ascii=False)
+    # ASCII escapes keep any character of an echoed value storable in every backend's text column.
+    body = json.dumps(response.data)
     try:
         IdempotencyRecord.objects.filter(pk=record.pk, status=IdempotencyRecordStatus.IN_PROGRESS).update(
             status=IdempotencyRecordStatus.COMPLETED, response_status=response.status_code, response_body=body

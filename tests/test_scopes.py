@@ -226,3 +226,25 @@ def test_admin_saves_scope_inline(admin_client_logged_in, api_key):
     assert response.status_code == 302, response.content[:2000]
     scope = ApiKeyScope.objects.get()
     assert (scope.scope, scope.names) == ("queue:read", "Borger*\nAndet")
+
+
+def test_admin_rejects_invalid_pattern(admin_client_logged_in, api_key):
+    api_key_object = APIKey.objects.get()
+    form = {
+        "name": api_key_object.name,
+        "scopes-TOTAL_FORMS": "1",
+        "scopes-INITIAL_FORMS": "0",
+        "scopes-MIN_NUM_FORMS": "0",
+        "scopes-MAX_NUM_FORMS": "1000",
+        "scopes-0-scope": "queue:write",
+        "scopes-0-names": "Bor*ger",
+        "scopes-0-api_key": api_key_object.pk,
+    }
+
+    response = admin_client_logged_in.post(
+        f"/admin/rest_framework_api_key/apikey/{api_key_object.pk}/change/", form, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 200
+    assert b"* is allowed only at the end of a name." in response.content
+    assert ApiKeyScope.objects.count() == 0
