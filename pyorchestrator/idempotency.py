@@ -184,6 +184,11 @@ def idempotent_post(request, write: Write, recover: Recover | None = None) -> Re
         else:
             _unlock(record)
         raise
+    except IntegrityError:
+        # A request that took this one's record over inserted the same reserved
+        # primary keys first, so the elements exist once.
+        _unlock(record)
+        raise IdempotentRequestInProgress(wait=settings.IDEMPOTENCY_RETRY_AFTER)
     except Exception:
         # The write may or may not have happened: keep the record so that the
         # next retry checks the reserved ids before it writes.

@@ -369,3 +369,23 @@ def test_concurrent_duplicates_write_once(live_server_url, api_key, slow_queue_w
     statuses = sorted(response.status_code for response in responses)
     assert statuses == [201, 409, 409, 409]
     assert QueueElement.objects.count() == 1
+
+
+def test_reserved_id_inserted_elsewhere_is_409(checked_client, monkeypatch):
+    # A request that outlived its lock wrote the reserved id while this retry
+    # also took the record over and found no element yet.
+    from queues import views
+
+    first = post(checked_client, "/api/queue", {"queue_name": "q"})
+    reserved = uuid.UUID(first.json()["id"])
+    _crashed_record([reserved], {"queue_name": "q"})
+
+    with monkeypatch.context() as patch:
+        patch.setattr(views, "_recover_one", lambda element_ids: None)
+        retry = post(checked_client, "/api/queue", {"queue_name": "q"})
+    final = post(checked_client, "/api/queue", {"queue_name": "q"})
+
+    assert retry.status_code == 409
+    assert final.status_code == 201
+    assert final.json()["id"] == str(reserved)
+    assert QueueElement.objects.count() == 1
