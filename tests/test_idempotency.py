@@ -153,7 +153,7 @@ def test_request_in_progress_is_409_with_retry_after(checked_client):
     assert QueueElement.objects.count() == 1
 
 
-def _crashed_record(reserved_ids: list[uuid.UUID], body, path="/api/queue") -> None:
+def _crashed_record(reserved_ids: list[uuid.UUID]) -> None:
     """Leave a record as a request that crashed after reserving ids leaves it."""
     record = IdempotencyRecord.objects.get()
     IdempotencyRecord.objects.filter(pk=record.pk).update(
@@ -167,7 +167,7 @@ def _crashed_record(reserved_ids: list[uuid.UUID], body, path="/api/queue") -> N
 
 def test_crash_after_write_answers_from_database(checked_client):
     first = post(checked_client, "/api/queue", {"queue_name": "q"})
-    _crashed_record([uuid.UUID(first.json()["id"])], {"queue_name": "q"})
+    _crashed_record([uuid.UUID(first.json()["id"])])
 
     retry = post(checked_client, "/api/queue", {"queue_name": "q"})
 
@@ -181,7 +181,7 @@ def test_crash_before_write_writes_reserved_id(checked_client):
     first = post(checked_client, "/api/queue", {"queue_name": "q"})
     QueueElement.objects.all().delete()
     reserved = uuid.uuid4()
-    _crashed_record([reserved], {"queue_name": "q"})
+    _crashed_record([reserved])
 
     retry = post(checked_client, "/api/queue", {"queue_name": "q"})
 
@@ -214,7 +214,7 @@ def test_database_error_lets_retry_write_at_once(checked_client, monkeypatch):
 def test_bulk_crash_after_write_answers_from_database(checked_client):
     items = [{"queue_name": "q"}, {"queue_name": "r"}]
     first = post(checked_client, "/api/queue/bulk", items)
-    _crashed_record([uuid.UUID(value) for value in first.json()["ids"]], items)
+    _crashed_record([uuid.UUID(value) for value in first.json()["ids"]])
 
     retry = post(checked_client, "/api/queue/bulk", items)
 
@@ -378,7 +378,7 @@ def test_reserved_id_inserted_elsewhere_is_409(checked_client, monkeypatch):
 
     first = post(checked_client, "/api/queue", {"queue_name": "q"})
     reserved = uuid.UUID(first.json()["id"])
-    _crashed_record([reserved], {"queue_name": "q"})
+    _crashed_record([reserved])
 
     with monkeypatch.context() as patch:
         patch.setattr(views, "_recover_one", lambda element_ids: None)
