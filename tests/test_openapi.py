@@ -116,6 +116,7 @@ def test_docs_page_served_without_key_and_cdn(client, path):
     assert "/static/drf_spectacular_sidecar/" in page
     assert "cdn." not in page
     assert "https://" not in page
+    assert '"validatorUrl": null' in page
 
 
 def test_docs_assets_served_locally(client):
