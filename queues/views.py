@@ -133,6 +133,8 @@ class QueueElementsView(APIView):
         except InvalidCursor:
             raise ValidationError({"cursor": [_("Invalid cursor: pass the next_cursor of a previous page.")]})
 
+        # NOTE: behind IIS, `next` carries the host and scheme Django sees, which are
+        # the client's only when the proxy headers are trusted; next_cursor needs neither.
         next_url = None
         if next_cursor:
             parameters = request.query_params.copy()
