@@ -12,6 +12,7 @@ from rest_framework_api_key.models import APIKey
 
 from pyorchestrator.bans import lift_bans
 from pyorchestrator.models import ClientBan
+from pyorchestrator.scope_admin import ApiKeyScopeInline
 
 # The attribute of the request that carries a new key from save_model to
 # response_add, so it is shown in that one response and stored nowhere.
@@ -38,6 +39,7 @@ class ApiKeyAdmin(APIKeyModelAdmin):
     list_filter = ("revoked", "created", "expiry_date")
     search_fields = ("name", "prefix")
     actions = ["revoke_keys"]
+    inlines = [ApiKeyScopeInline]
 
     @admin.display(boolean=True, description=_("expired"))
     def expired(self, api_key):

@@ -1,5 +1,6 @@
 """Serializer fields that accept only what the legacy tables store exactly."""
 
+import re
 from datetime import datetime
 
 from django.conf import settings
@@ -8,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from pyorchestrator.code_pages import python_codec_for_code_page
-from pyorchestrator.local_time import to_local_naive
+from pyorchestrator.local_time import legacy_zone, to_local_naive
 
 
 def contains_surrogate(text: str) -> bool:
@@ -157,3 +158,29 @@ def _encodes(character: str, codec: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+class LocalDateTimeOutputField(serializers.DateTimeField):
+    """A naive local datetime of a legacy table, output in ISO 8601 with its UTC offset.
+
+    `2025-04-26 14:00` in Copenhagen summer time is output as
+    `2025-04-26T14:00:00+02:00`, so a client in any zone reads the same instant.
+    In the repeated hour when daylight saving time ends, the earlier offset is used.
+    """
+
+    def to_representation(self, value):
+        if value is None:
+            return None
+        return value.replace(tzinfo=legacy_zone()).isoformat()
+
+
+class QueryDateTimeField(LocalDateTimeField):
+    """A LocalDateTimeField read from a query string, where an unescaped `+` of the offset arrives as a space."""
+
+    def to_internal_value(self, value):
+        if isinstance(value, str):
+            value = _OFFSET_AFTER_SPACE.sub(r"+\1", value.strip())
+        return super().to_internal_value(value)
+
+
+_OFFSET_AFTER_SPACE = re.compile(r" (\d{2}(?::?\d{2})?)$")

@@ -418,3 +418,51 @@ for _entry in env_list("ORCHESTRATOR_VARCHAR_BYTES", ""):
             f"{', '.join(ORCHESTRATOR_VARCHAR_BYTES)} followed by =<bytes>."
         )
     ORCHESTRATOR_VARCHAR_BYTES[_column.strip()] = int(_size)
+
+# --- API documentation, scoped keys and Idempotency-Key ---
+INSTALLED_APPS += ["drf_spectacular", "drf_spectacular_sidecar"]
+REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "drf_spectacular.openapi.AutoSchema"
+# Scoped keys: a key with ApiKeyScope rows may call only the endpoints its scopes name.
+REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"] = [
+    *REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"],
+    "pyorchestrator.scopes.HasApiKeyScope",
+]
+SPECTACULAR_SETTINGS = {
+    "TITLE": "PyOrchestrator API",
+    "DESCRIPTION": (
+        "Queue elements, triggers and VejmanKassen rows of OpenOrchestrator. Every request "
+        "except this documentation sends its API key in the `X-API-Key` header. Every error "
+        'is JSON: `{"error": "<sentence>", "errors": {"<field>": ["<message>"]}}`, where '
+        "`errors` is present for invalid input only. A method a path does not serve is 405, "
+        "and an unknown path 404, with the same JSON shape. This schema (/api/schema/) and "
+        "its Swagger UI (/api/docs/) need no key."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs page expose no data, so they need no key.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    # No validatorUrl: Swagger UI would otherwise send the schema to validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "pyorchestrator.openapi.spell_out_legacy_paths",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "QueueStatusEnum": "queues.models.QueueStatus",
+        "TriggerStatusEnum": "triggers.models.TriggerStatus",
+        "ScopeEnum": "pyorchestrator.scopes.Scope",
+    },
+}
+
+# PYORCHESTRATOR_IDEMPOTENCY_TTL_HOURS: hours an Idempotency-Key and its first
+# response are kept; default 24.
+IDEMPOTENCY_TTL = int(os.environ.get("PYORCHESTRATOR_IDEMPOTENCY_TTL_HOURS", "24")) * 3600
+# PYORCHESTRATOR_IDEMPOTENCY_LOCK_SECONDS: seconds after which a retry may take
+# over a request with the same key that never completed (a crash); default 60.
+IDEMPOTENCY_LOCK_TIMEOUT = int(os.environ.get("PYORCHESTRATOR_IDEMPOTENCY_LOCK_SECONDS", "60"))
+# Seconds of the Retry-After header of a 409 for a request still in progress.
+IDEMPOTENCY_RETRY_AFTER = 2

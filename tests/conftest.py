@@ -88,3 +88,23 @@ def cache_down(settings, monkeypatch):
     }
     # Let the first failure of this test be logged even if an earlier test logged one.
     monkeypatch.setattr(shared_cache, "_last_failure_logged", 0.0)
+
+
+@pytest.fixture
+def checked_client(api_key):
+    """Return a client with a valid key that checks every response against the OpenAPI schema."""
+    from tests.openapi_validation import SchemaCheckedClient
+
+    client = SchemaCheckedClient()
+    client.credentials(HTTP_X_API_KEY=api_key)
+    return client
+
+
+def make_api_key(name: str, scopes: dict[str, str] | None = None) -> str:
+    """Create an API key named `name` with the given {scope: names text} rows and return the key."""
+    from pyorchestrator.models import ApiKeyScope
+
+    api_key, key = APIKey.objects.create_key(name=name)
+    for scope, names in (scopes or {}).items():
+        ApiKeyScope.objects.create(api_key=api_key, scope=scope, names=names)
+    return key

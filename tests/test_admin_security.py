@@ -17,6 +17,8 @@ from tests.conftest import API_TEST
 pytestmark = API_TEST
 
 APIKEY_ADD_URL = "/admin/rest_framework_api_key/apikey/add/"
+# The management form of the key page's scopes inline, with no scope rows.
+NO_SCOPES = {"scopes-TOTAL_FORMS": "0", "scopes-INITIAL_FORMS": "0"}
 APIKEY_LIST_URL = "/admin/rest_framework_api_key/apikey/"
 BAN_LIST_URL = "/admin/pyorchestrator/clientban/"
 
@@ -28,7 +30,9 @@ def post_queue(key, address="203.0.113.40"):
 
 
 def test_add_key_shows_it_once(admin_client):
-    response = admin_client.post(APIKEY_ADD_URL, {"name": "OS2Forms", "expiry_date_0": "", "expiry_date_1": ""})
+    response = admin_client.post(
+        APIKEY_ADD_URL, {"name": "OS2Forms", "expiry_date_0": "", "expiry_date_1": "", **NO_SCOPES}
+    )
 
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
@@ -50,7 +54,7 @@ def test_add_key_with_expiry(admin_client):
 
     admin_client.post(
         APIKEY_ADD_URL,
-        {"name": "Robot", "expiry_date_0": tomorrow.strftime("%Y-%m-%d"), "expiry_date_1": "12:00:00"},
+        {"name": "Robot", "expiry_date_0": tomorrow.strftime("%Y-%m-%d"), "expiry_date_1": "12:00:00", **NO_SCOPES},
     )
 
     assert APIKey.objects.get(name="Robot").expiry_date == tomorrow.replace(hour=12, minute=0, second=0, microsecond=0)
@@ -58,7 +62,8 @@ def test_add_key_with_expiry(admin_client):
 
 def test_add_key_past_expiry_rejected(admin_client):
     response = admin_client.post(
-        APIKEY_ADD_URL, {"name": "Robot", "expiry_date_0": "2020-01-01", "expiry_date_1": "12:00:00"}
+        APIKEY_ADD_URL,
+        {"name": "Robot", "expiry_date_0": "2020-01-01", "expiry_date_1": "12:00:00", **NO_SCOPES},
     )
 
     assert response.status_code == 200

@@ -103,3 +103,25 @@ class VejmanUpdateSerializer(serializers.Serializer):
             for key, attribute in self.UPDATABLE.items()
             if key in self.validated_data
         }
+
+
+class VejmanRowSerializer(serializers.Serializer):
+    """One VejmanKassen row as the list endpoints return it, keyed by column name (schema only)."""
+
+    Id = serializers.IntegerField()
+    HenstillingId = serializers.CharField(allow_null=True)
+    CVR = serializers.IntegerField(allow_null=True)
+    FirmaNavn = serializers.CharField(allow_null=True)
+    Startdato = serializers.CharField(allow_null=True, help_text=_("RFC 822 date: Tue, 10 Jun 2025 00:00:00 GMT."))
+    Slutdato = serializers.CharField(allow_null=True, help_text=_("RFC 822 date: Tue, 10 Jun 2025 00:00:00 GMT."))
+    Adresse = serializers.CharField(allow_null=True)
+    Forseelse = serializers.CharField(allow_null=True)
+    Longitude = serializers.FloatField(allow_null=True)
+    Latitude = serializers.FloatField(allow_null=True)
+    FakturaStatus = serializers.CharField(allow_null=True)
+    Kvadratmeter = serializers.FloatField(allow_null=True)
+    Tilladelsestype = serializers.CharField(allow_null=True)
+
+
+class VejmanUpdateResponseSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["success"])
