@@ -196,3 +196,38 @@ LOGGING = {
         "django.security": {"level": "INFO"},
     },
 }
+
+# --- Admin console ---
+# How the console works on tables of millions of rows; see queues/admin.py
+# and queues/statistics.py.
+
+
+def env_int(name: str, default: int, minimum: int = 0) -> int:
+    """Return the environment variable `name` read as an integer >= `minimum`."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}.") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}.")
+    return number
+
+
+# PYORCHESTRATOR_ADMIN_SEARCH_DAYS: the queue element search by reference
+# prefix looks at elements created in this many last days; default 30.
+PYORCHESTRATOR_ADMIN_SEARCH_DAYS = env_int("PYORCHESTRATOR_ADMIN_SEARCH_DAYS", 30, minimum=1)
+# PYORCHESTRATOR_ADMIN_OVERVIEW_RECENT_DAYS: the queue overview counts the
+# elements of this many last days (from midnight) on every visit; default 7.
+PYORCHESTRATOR_ADMIN_OVERVIEW_RECENT_DAYS = env_int("PYORCHESTRATOR_ADMIN_OVERVIEW_RECENT_DAYS", 7)
+# PYORCHESTRATOR_ADMIN_OVERVIEW_CACHE_SECONDS: how long the overview keeps
+# its counts of the older elements (one full scan of Queues); default 900.
+PYORCHESTRATOR_ADMIN_OVERVIEW_CACHE_SECONDS = env_int("PYORCHESTRATOR_ADMIN_OVERVIEW_CACHE_SECONDS", 900, minimum=1)
+# PYORCHESTRATOR_ADMIN_QUEUE_NAME_LIMIT: the most queue names the change
+# list filter reads from the queue_name index; default 200.
+PYORCHESTRATOR_ADMIN_QUEUE_NAME_LIMIT = env_int("PYORCHESTRATOR_ADMIN_QUEUE_NAME_LIMIT", 200, minimum=1)
+
+# Danish date formats of the console: pyorchestrator/formats/da/formats.py.
+FORMAT_MODULE_PATH = ["pyorchestrator.formats"]
