@@ -8,21 +8,29 @@ therefore splits the table at a day boundary `recent_days` back:
 - rows created since then are counted on every request, through a range
   on `ix_Queues_created_date`, so that cost follows the arrival rate, not
   the table size;
-- rows created before then are counted by one full GROUP BY that is cached
-  for `OVERVIEW_CACHE_SECONDS` and that the console's own status changes
-  keep up to date; changes by robots to such old rows show when it expires.
+- rows created before then are counted by one full GROUP BY, whose result
+  is cached. The console's own status changes update the cached counts.
+  After OVERVIEW_CACHE_SECONDS a thread counts again while requests go on
+  using the old counts, so changes by robots to old rows show up then.
+  Only the first visit after a start (or "count again now") waits for
+  the full count.
 """
 
+import logging
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError, connections
 from django.db.models import Count
 
 from pyorchestrator.local_time import local_now
 from queues.models import QueueElement, QueueStatus
+
+logger = logging.getLogger(__name__)
 
 HISTORY_CACHE_KEY = "pyorchestrator:queues:overview-history"
 QUEUE_NAMES_CACHE_KEY = "pyorchestrator:queues:names"
@@ -31,26 +39,39 @@ QUEUE_NAMES_CACHE_KEY = "pyorchestrator:queues:names"
 QUEUE_NAMES_CACHE_SECONDS = 300
 
 
-def status_counts(since: datetime | None = None, before: datetime | None = None) -> Counter:
-    """Return the number of rows per (queue_name, status) created in [since, before)."""
-    rows = QueueElement.objects.all()
-    if since is not None:
-        rows = rows.filter(created_date__gte=since)
-    if before is not None:
-        rows = rows.filter(created_date__lt=before)
-    grouped = rows.values_list("queue_name", "status").annotate(count=Count("*")).order_by()
-    return Counter({(queue_name, status): count for queue_name, status, count in grouped})
+def history_counts_query(before: datetime) -> Counter:
+    """Return the number of rows per (queue_name, status) created before `before`: a full scan.
 
-
-def arrivals_since(since: datetime) -> Counter:
-    """Return the number of rows per queue_name created since `since`."""
+    GROUP BY names `status` first: SQLite 3.40 otherwise walks the whole
+    queue_name index and looks up every row, about four times slower than
+    the table scan it picks for this order (measured on 1 million rows).
+    """
     grouped = (
-        QueueElement.objects.filter(created_date__gte=since)
-        .values_list("queue_name")
+        QueueElement.objects.filter(created_date__lt=before)
+        .values_list("status", "queue_name")
         .annotate(count=Count("*"))
         .order_by()
     )
-    return Counter({queue_name: count for queue_name, count in grouped})
+    return Counter({(queue_name, status): count for status, queue_name, count in grouped})
+
+
+def recent_counts(since: datetime, until: datetime | None = None) -> Counter:
+    """Return the number of rows per (queue_name, status) created in [since, until).
+
+    The rows are counted here rather than by GROUP BY, so that the query is a
+    plain range on ix_Queues_created_date: with a GROUP BY, SQLite walks the
+    queue_name index over the whole table instead.
+    """
+    rows = QueueElement.objects.filter(created_date__gte=since)
+    if until is not None:
+        rows = rows.filter(created_date__lt=until)
+    return Counter(rows.values_list("queue_name", "status").order_by().iterator(chunk_size=5000))
+
+
+def arrivals_since(since: datetime) -> Counter:
+    """Return the number of rows per queue_name created since `since`, through the created_date index."""
+    rows = QueueElement.objects.filter(created_date__gte=since).values_list("queue_name", flat=True).order_by()
+    return Counter(rows.iterator(chunk_size=5000))
 
 
 def history_split(now: datetime) -> datetime:
@@ -59,20 +80,56 @@ def history_split(now: datetime) -> datetime:
     return midnight - timedelta(days=settings.PYORCHESTRATOR_ADMIN_OVERVIEW_RECENT_DAYS)
 
 
-def history_counts(split: datetime, refresh: bool = False) -> tuple[Counter, datetime]:
-    """Return the counts of the rows created before `split` and when they were computed."""
-    cached = None if refresh else cache.get(HISTORY_CACHE_KEY)
-    if cached is not None and cached["split"] == split:
-        return Counter(dict(cached["counts"])), cached["computed_at"]
+def compute_history(split: datetime) -> dict:
+    """Count the rows created before `split` and store the counts in the cache."""
+    entry = {"split": split, "counts": list(history_counts_query(split).items()), "computed_at": local_now()}
+    # The entry never expires in the cache: a stale entry is still served
+    # while a new one is computed (see history_counts).
+    cache.set(HISTORY_CACHE_KEY, entry, None)
+    return entry
 
-    counts = status_counts(before=split)
-    computed_at = local_now()
-    cache.set(
-        HISTORY_CACHE_KEY,
-        {"split": split, "counts": list(counts.items()), "computed_at": computed_at},
-        settings.PYORCHESTRATOR_ADMIN_OVERVIEW_CACHE_SECONDS,
-    )
-    return counts, computed_at
+
+_refresh_lock = threading.Lock()
+
+
+def _refresh_in_background(split: datetime) -> None:
+    """Start computing the history counts in a thread, unless one is running already."""
+    if not _refresh_lock.acquire(blocking=False):
+        return
+
+    def run():
+        try:
+            compute_history(split)
+        except DatabaseError:
+            logger.exception("Counting the queue elements created before %s failed", split)
+        finally:
+            connections.close_all()
+            _refresh_lock.release()
+
+    threading.Thread(target=run, name="queue-overview-history", daemon=True).start()
+
+
+def history_counts(split: datetime, refresh: bool = False) -> tuple[Counter, datetime]:
+    """Return the counts of the rows created before `split` and when they were computed.
+
+    Without a cached entry, or with `refresh`, the counts are computed now
+    (one full scan). A cached entry older than OVERVIEW_CACHE_SECONDS, or
+    computed for an earlier split, is still used while a thread computes a
+    new one; the rows between its split and `split` are counted through the
+    created_date index and added.
+    """
+    entry = None if refresh else cache.get(HISTORY_CACHE_KEY)
+    if entry is None or entry["split"] > split:
+        entry = compute_history(split)
+
+    max_age = timedelta(seconds=settings.PYORCHESTRATOR_ADMIN_OVERVIEW_CACHE_SECONDS)
+    if entry["split"] != split or local_now() - entry["computed_at"] > max_age:
+        _refresh_in_background(split)
+
+    counts = Counter(dict(entry["counts"]))
+    if entry["split"] < split:
+        counts.update(recent_counts(since=entry["split"], until=split))
+    return counts, entry["computed_at"]
 
 
 def record_status_changes(changes: list[tuple[str, datetime, str, str]]) -> None:
@@ -91,7 +148,7 @@ def record_status_changes(changes: list[tuple[str, datetime, str, str]]) -> None
         counts[(queue_name, old_status)] -= 1
         counts[(queue_name, new_status)] += 1
     cached["counts"] = [(key, count) for key, count in counts.items() if count > 0]
-    cache.set(HISTORY_CACHE_KEY, cached, settings.PYORCHESTRATOR_ADMIN_OVERVIEW_CACHE_SECONDS)
+    cache.set(HISTORY_CACHE_KEY, cached, None)
 
 
 @dataclass
@@ -130,7 +187,7 @@ def queue_overview(refresh: bool = False) -> QueueOverview:
     now = local_now()
     split = history_split(now)
     counts, computed_at = history_counts(split, refresh=refresh)
-    counts.update(status_counts(since=split))
+    counts.update(recent_counts(since=split))
     arrivals = arrivals_since(now - timedelta(hours=24))
 
     summaries: dict[str, QueueSummary] = {}
