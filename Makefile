@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: serve test install install-dev clean
+.PHONY: serve test install install-dev clean messages bench-admin browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,30 @@ serve: install
 	$(BIN)/python manage.py ensure_development_api_key
 	$(BIN)/python -m waitress --host=127.0.0.1 --port=$(PORT) pyorchestrator.wsgi:application
 
-test: install-dev
+test: install-dev browser
 	$(BIN)/python tests/run_suite.py
+
+# The browser test of the admin console drives Debian's Chromium. Installed
+# here when missing and the machine allows it (root with apt-get); without
+# it that test is skipped and says why.
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing chromium for the browser test"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+			|| echo "Could not install chromium: the browser test will be skipped."; \
+	else echo "chromium is missing and cannot be installed here: the browser test will be skipped."; fi
+
+# Extract the translatable strings into locale/da/LC_MESSAGES/django.po and
+# compile django.mo (needs GNU gettext). Both files are committed, so a
+# fresh clone needs no gettext.
+messages: install-dev
+	$(BIN)/python manage.py makemessages -l da --no-obsolete --ignore=.venv --ignore=var --ignore=bench --ignore=tests
+	$(BIN)/python manage.py compilemessages -l da --ignore=.venv
+
+# Times the admin's queue pages on 10 thousand and 1 million rows (SQLite).
+bench-admin: install-dev
+	$(BIN)/python bench/admin_changelist.py
 
 clean:
 	rm -rf $(VENV) var

@@ -68,11 +68,17 @@ class SearchScopeFilter(admin.SimpleListFilter):
         return [(SCOPE_FULL_SCAN, _("Whole table, also data and message (slow)"))]
 
     def choices(self, changelist):
-        for choice in super().choices(changelist):
-            if choice["display"] == _("All"):
-                days = settings.PYORCHESTRATOR_ADMIN_SEARCH_DAYS
-                choice["display"] = _("Id, or reference prefix in the last %(days)d days") % {"days": days}
-            yield choice
+        days = settings.PYORCHESTRATOR_ADMIN_SEARCH_DAYS
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("Id, or reference prefix in the last %(days)d days") % {"days": days},
+        }
+        yield {
+            "selected": self.value() == SCOPE_FULL_SCAN,
+            "query_string": changelist.get_query_string({self.parameter_name: SCOPE_FULL_SCAN}),
+            "display": _("Whole table, also data and message (slow)"),
+        }
 
     def queryset(self, request, queryset):
         # The search applies the scope: see QueueElementAdmin.get_search_results.
