@@ -9,7 +9,7 @@ indexes their owners made. These pieces keep the admin within that:
   the form changed, and offers no bulk delete.
 - `NoCountPaginator` and `NoCountChangeList` page through a change list
   without `COUNT(*)`: a page fetches one row more than it shows, and that
-  row tells whether a next page exists.
+  row shows whether a next page exists.
 """
 
 import copy
@@ -29,8 +29,8 @@ class NoCountPaginator(Paginator):
 
     It reads rows `offset .. offset + per_page` (one more than a page shows)
     for the page the request names. `count` is the number of rows before that
-    window plus the rows in it, so the last page number it knows is the
-    current page, or the next one when the extra row exists.
+    window plus the rows in it, so the last page number is the current
+    page, or the next one when the extra row exists.
     """
 
     def __init__(self, object_list, per_page, page_number=1, **kwargs):
@@ -98,12 +98,12 @@ def _page_number(request) -> int:
 class LegacyModelAdmin(admin.ModelAdmin):
     """Base admin of a model over a table that other software owns."""
 
-    # Nobody adds rows here: OpenOrchestrator and the robots create them.
+    # The console adds no rows: OpenOrchestrator and the robots create them.
     def has_add_permission(self, request):
         return False
 
     def get_actions(self, request):
-        # Bulk delete asks the collector for every selected row and lists
+        # Bulk delete collects every selected row and lists
         # them all on its confirmation page; a single row can still be
         # deleted from its change form by a user with the delete permission.
         actions = super().get_actions(request)

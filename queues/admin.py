@@ -1,9 +1,9 @@
 """Admin of OpenOrchestrator's queue elements and the queue overview page.
 
 Every query of the change list uses one of the indexes of `Queues` (primary
-key `id`, `queue_name`, `created_date`): pages are ordered by created_date
-and never counted, the queue name filter takes its names from an index
-seek per queue, and the search looks up an exact id, or a reference prefix
+key `id`, `queue_name`, `created_date`). Pages are ordered by created_date
+and never counted. The queue name filter takes its names from an index
+seek per queue. The search looks up an exact id, or a reference prefix
 within a window of recent days, unless the operator picks the full scan.
 """
 
@@ -102,6 +102,9 @@ def _pretty_data(text: str | None) -> str:
 class QueueElementAdmin(LargeTableModelAdmin):
     list_display = ["queue_name", "status", "reference", "created_date", "start_date", "end_date", "created_by"]
     list_display_links = ["queue_name", "reference"]
+    # NOTE: no index covers status, so a status filter reads rows newest
+    # first until a page is full: cheap for common statuses, but a rare
+    # status within one queue reads every row of that queue.
     list_filter = ["status", QueueNameFilter, ("created_date", admin.DateFieldListFilter), SearchScopeFilter]
     # Sorting by any other column would sort the whole table.
     ordering = ["-created_date"]

@@ -1,6 +1,6 @@
 """Counts and queue names for the admin console, within the `Queues` indexes.
 
-`Queues` holds millions of rows and has three indexes: the primary key `id`,
+`Queues` contains millions of rows and has three indexes: the primary key `id`,
 `ix_Queues_queue_name` and `ix_Queues_created_date`. No index covers
 `status`, so a count per status reads every row it counts. The overview
 therefore splits the table at a day boundary `recent_days` back:
@@ -115,8 +115,8 @@ def history_counts(split: datetime, refresh: bool = False) -> tuple[Counter, dat
     Without a cached entry, or with `refresh`, the counts are computed now
     (one full scan). A cached entry older than OVERVIEW_CACHE_SECONDS, or
     computed for an earlier split, is still used while a thread computes a
-    new one; the rows between its split and `split` are counted through the
-    created_date index and added.
+    new one. The rows between its split and `split` are then counted
+    through the created_date index and added.
     """
     entry = None if refresh else cache.get(HISTORY_CACHE_KEY)
     if entry is None or entry["split"] > split:
@@ -207,7 +207,7 @@ def queue_overview(refresh: bool = False) -> QueueOverview:
 def distinct_queue_names(limit: int) -> list[str]:
     """Return up to `limit` distinct queue names, reading `ix_Queues_queue_name` only.
 
-    Each step asks for the smallest name greater than the previous one, an
+    Each step queries the smallest name greater than the previous one, an
     index seek, so the cost follows the number of queues, not of rows; a
     SELECT DISTINCT would read the whole index.
     """
