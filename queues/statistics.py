@@ -8,12 +8,12 @@ therefore splits the table at a day boundary `recent_days` back:
 - rows created since then are counted on every request, through a range
   on `ix_Queues_created_date`, so that cost follows the arrival rate, not
   the table size;
-- rows created before then are counted by one full GROUP BY, whose result
-  is cached. The console's own status changes update the cached counts.
-  After OVERVIEW_CACHE_SECONDS a thread counts again while requests go on
-  using the old counts, so changes by robots to old rows show up then.
-  Only the first visit after a start (or "count again now") waits for
-  the full count.
+- rows created before then are counted by one full GROUP BY in a thread,
+  whose result is cached. The console's own status changes update the
+  cached counts. After OVERVIEW_CACHE_SECONDS the thread counts again
+  while requests go on using the old counts, so changes by robots to old
+  rows show up then. No request waits longer than HISTORY_WAIT_SECONDS
+  for the full count.
 """
 
 import logging
@@ -89,42 +89,60 @@ def compute_history(split: datetime) -> dict:
     return entry
 
 
+# Seconds a request waits for a count of the older rows that it started;
+# a small table is counted in time, and on a large one the page shows the
+# recent counts and says that the older rows are still being counted.
+HISTORY_WAIT_SECONDS = 0.5
+
 _refresh_lock = threading.Lock()
+_refresh_thread: threading.Thread | None = None
 
 
-def _refresh_in_background(split: datetime) -> None:
-    """Start computing the history counts in a thread, unless one is running already."""
-    if not _refresh_lock.acquire(blocking=False):
-        return
-
-    def run():
-        try:
-            compute_history(split)
-        except DatabaseError:
-            logger.exception("Counting the queue elements created before %s failed", split)
-        finally:
-            connections.close_all()
-            _refresh_lock.release()
-
-    threading.Thread(target=run, name="queue-overview-history", daemon=True).start()
+def _count_history_in_thread(split: datetime) -> None:
+    try:
+        compute_history(split)
+    except DatabaseError:
+        logger.exception("Counting the queue elements created before %s failed", split)
+    finally:
+        connections.close_all()
 
 
-def history_counts(split: datetime, refresh: bool = False) -> tuple[Counter, datetime]:
+def start_history_count(split: datetime) -> threading.Thread:
+    """Return the thread that counts the rows created before `split`, starting it unless one runs."""
+    global _refresh_thread
+    with _refresh_lock:
+        if _refresh_thread is None or not _refresh_thread.is_alive():
+            _refresh_thread = threading.Thread(
+                target=_count_history_in_thread, args=(split,), name="queue-overview-history", daemon=True
+            )
+            _refresh_thread.start()
+        return _refresh_thread
+
+
+def history_counts(split: datetime, refresh: bool = False) -> tuple[Counter, datetime | None]:
     """Return the counts of the rows created before `split` and when they were computed.
 
-    Without a cached entry, or with `refresh`, the counts are computed now
-    (one full scan). A cached entry older than OVERVIEW_CACHE_SECONDS, or
-    computed for an earlier split, is still used while a thread computes a
-    new one. The rows between its split and `split` are then counted
-    through the created_date index and added.
+    The full count runs in a thread, and no request waits for it longer than
+    HISTORY_WAIT_SECONDS. Without a cached entry, or with `refresh`, the
+    request starts the count and waits; if the count is not done by then,
+    the counts are empty and the time is None. A cached entry older than
+    OVERVIEW_CACHE_SECONDS, or computed for an earlier split, is used at
+    once while the thread counts again. The rows between its split and
+    `split` are then counted through the created_date index and added.
     """
-    entry = None if refresh else cache.get(HISTORY_CACHE_KEY)
-    if entry is None or entry["split"] > split:
-        entry = compute_history(split)
+    entry = cache.get(HISTORY_CACHE_KEY)
+    if entry is not None and entry["split"] > split:
+        entry = None
 
-    max_age = timedelta(seconds=settings.PYORCHESTRATOR_ADMIN_OVERVIEW_CACHE_SECONDS)
-    if entry["split"] != split or local_now() - entry["computed_at"] > max_age:
-        _refresh_in_background(split)
+    if entry is None or refresh:
+        start_history_count(split).join(HISTORY_WAIT_SECONDS)
+        entry = cache.get(HISTORY_CACHE_KEY)
+        if entry is None or entry["split"] > split:
+            return Counter(), None
+    else:
+        max_age = timedelta(seconds=settings.PYORCHESTRATOR_ADMIN_OVERVIEW_CACHE_SECONDS)
+        if entry["split"] != split or local_now() - entry["computed_at"] > max_age:
+            start_history_count(split)
 
     counts = Counter(dict(entry["counts"]))
     if entry["split"] < split:
@@ -179,7 +197,8 @@ class QueueOverview:
 
     queues: list[QueueSummary]
     split: datetime
-    history_computed_at: datetime
+    # None while the first count of the older rows is still running.
+    history_computed_at: datetime | None
 
 
 def queue_overview(refresh: bool = False) -> QueueOverview:

@@ -2,6 +2,7 @@
 actions change exactly the selected rows and log them, in Danish and English."""
 
 import json
+import threading
 import uuid
 from datetime import date, datetime, timedelta
 
@@ -14,6 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from pyorchestrator.local_time import local_now
+from queues import statistics
 from queues.models import QueueElement, QueueStatus
 from triggers.models import QueueTrigger, ScheduledTrigger, SingleTrigger, Trigger, TriggerStatus
 from vejman.models import VejmanKassen
@@ -342,6 +344,40 @@ def test_overview_follows_console_changes_of_old_rows(console):
 
     summary = response.context["overview"].queues[0]
     assert summary.counts == {"NEW": 1}
+
+
+def test_overview_pending_count_shows_recent(console, monkeypatch):
+    make_element(queue_name="Breve", status=QueueStatus.FAILED)
+    make_element(queue_name="Breve", status=QueueStatus.DONE, created_date=local_now() - timedelta(days=90))
+
+    def count_not_done(split):
+        thread = threading.Thread(target=lambda: None)
+        thread.start()
+        return thread
+
+    monkeypatch.setattr(statistics, "start_history_count", count_not_done)
+    response = console.get(OVERVIEW_URL)
+
+    assert response.context["overview"].history_computed_at is None
+    assert response.context["overview"].queues[0].counts == {"FAILED": 1}
+    assert "de ældre elementer tælles stadig" in response.content.decode()
+
+
+def test_overview_stale_count_recounted_in_thread(console):
+    old = make_element(queue_name="Breve", status=QueueStatus.DONE, created_date=local_now() - timedelta(days=90))
+    console.get(OVERVIEW_URL)
+    entry = cache.get(statistics.HISTORY_CACHE_KEY)
+    entry["computed_at"] -= timedelta(days=1)
+    cache.set(statistics.HISTORY_CACHE_KEY, entry, None)
+    QueueElement.objects.filter(pk=old.pk).update(status=QueueStatus.FAILED)
+
+    stale = console.get(OVERVIEW_URL).context["overview"]
+    statistics._refresh_thread.join(10)
+    fresh = console.get(OVERVIEW_URL).context["overview"]
+
+    assert stale.queues[0].counts == {"DONE": 1}
+    assert fresh.queues[0].counts == {"FAILED": 1}
+    assert fresh.history_computed_at > stale.history_computed_at
 
 
 def test_overview_renders_in_english(console):
