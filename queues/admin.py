@@ -141,6 +141,9 @@ class QueueElementAdmin(LargeTableModelAdmin):
     ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # NOTE: on SQL Server `message` is VARCHAR in the collation's code page
+        # (often Windows-1252), which stores other characters as "?"; the form
+        # does not reject them.
         if db_field.name == "message":
             kwargs["widget"] = Textarea(attrs={"rows": 4, "cols": 80})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
