@@ -77,7 +77,9 @@ class NoCountChangeList(ChangeList):
         self.result_count = paginator.count
         self.show_full_result_count = False
         self.show_admin_actions = True
-        self.full_result_count = None
+        # The search form prints "N results" when this differs from
+        # result_count; equal, it prints no count, and there is none to print.
+        self.full_result_count = self.result_count
         self.result_list = page.object_list
         self.can_show_all = False
         self.multi_page = paginator.num_pages > 1

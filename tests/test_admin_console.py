@@ -669,3 +669,13 @@ def test_unknown_element_id_is_not_500(console):
     response = console.get(f"{QUEUES_URL}{uuid.uuid4()}/change/")
 
     assert response.status_code == 302
+
+
+def test_queue_search_shows_no_count(console):
+    make_element(reference="REF-1")
+
+    response = console.get(QUEUES_URL, {"q": "REF"})
+
+    text = response.content.decode()
+    assert "REF-1" in text
+    assert "resultat" not in text
