@@ -679,3 +679,25 @@ def test_queue_search_shows_no_count(console):
     text = response.content.decode()
     assert "REF-1" in text
     assert "resultat" not in text
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param({"p": "abc"}, id="page-not-number"),
+        pytest.param({"p": "0"}, id="page-zero"),
+        pytest.param({"p": "-1"}, id="page-negative"),
+        pytest.param({"q": "50%_\\"}, id="search-like-wildcards"),
+        pytest.param({"q": "x" * 500}, id="search-long"),
+        pytest.param({"queue": "findes ikke"}, id="unknown-queue"),
+        pytest.param({"status__exact": "bogus"}, id="unknown-status"),
+        pytest.param({"created_date__gte": "ikke en dato"}, id="invalid-date"),
+        pytest.param({"scope": "everything"}, id="unknown-scope"),
+    ],
+)
+def test_queue_list_bad_query_not_500(console, query):
+    make_element(reference="REF-1")
+
+    response = console.get(QUEUES_URL, query)
+
+    assert response.status_code in (200, 302)
