@@ -35,7 +35,7 @@ test: install-dev browser
 
 # The browser test of the admin console drives Debian's Chromium. Installed
 # here when missing and the machine allows it (root with apt-get); without
-# it that test is skipped and says why.
+# it that test is skipped and says why (under CI=true it fails).
 browser:
 	@if [ -x /usr/bin/chromium ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

@@ -113,6 +113,8 @@ def console_server(tmp_path_factory, sync_playwright):
 
 
 def test_operator_requeues_failed_element(console_server, sync_playwright, tmp_path):
+    from playwright.sync_api import expect
+
     base_url, database = console_server
     profile = tmp_path / "chromium-profile"
 
@@ -132,16 +134,20 @@ def test_operator_requeues_failed_element(console_server, sync_playwright, tmp_p
             page.click("input[type=submit]")
 
             page.click("text=Køelementer")
+            page.wait_for_url("**/admin/queues/queueelement/")
             page.click("#changelist-filter >> text=Fejlet")
+            page.wait_for_url("**status__exact=FAILED**")
             row = page.locator("#result_list tbody tr", has_text=FAILED_REFERENCE)
-            assert row.count() == 1
-            assert page.locator("#result_list tbody tr", has_text="BROWSER-OK-1").count() == 0
+            expect(row).to_have_count(1)
+            expect(page.locator("#result_list tbody tr", has_text="BROWSER-OK-1")).to_have_count(0)
 
             row.locator("input.action-select").check()
             page.select_option("select[name=action]", "requeue")
             page.click("button[name=index]")
 
-            message = page.locator("ul.messagelist").inner_text()
+            messages = page.locator("ul.messagelist")
+            expect(messages).to_be_visible()
+            message = messages.inner_text()
         finally:
             browser.close()
             shutil.rmtree(profile, ignore_errors=True)
