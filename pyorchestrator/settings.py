@@ -40,6 +40,20 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_int(name: str, default: int, minimum: int = 1) -> int:
+    """Return the environment variable `name` read as an integer of at least `minimum`."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}.")
+    return number
+
+
 # PYORCHESTRATOR_ENVIRONMENT: "development" (default) or "production".
 ENVIRONMENT = os.environ.get("PYORCHESTRATOR_ENVIRONMENT", "development").strip().lower()
 if ENVIRONMENT not in {"development", "production"}:
@@ -199,19 +213,6 @@ from datetime import timedelta  # noqa: E402
 from pyorchestrator.cache_urls import parse_cache_url  # noqa: E402
 from pyorchestrator.client_ip import parse_networks  # noqa: E402
 
-
-def env_int(name: str, default: int, minimum: int = 1) -> int:
-    """Return the environment variable `name` read as an integer of at least `minimum`."""
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
-    if number < minimum:
-        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}.")
-    return number
 
 
 def env_networks(name: str) -> list[str]:
@@ -460,9 +461,28 @@ SPECTACULAR_SETTINGS = {
 
 # PYORCHESTRATOR_IDEMPOTENCY_TTL_HOURS: hours an Idempotency-Key and its first
 # response are kept; default 24.
-IDEMPOTENCY_TTL = int(os.environ.get("PYORCHESTRATOR_IDEMPOTENCY_TTL_HOURS", "24")) * 3600
+IDEMPOTENCY_TTL = env_int("PYORCHESTRATOR_IDEMPOTENCY_TTL_HOURS", 24) * 3600
 # PYORCHESTRATOR_IDEMPOTENCY_LOCK_SECONDS: seconds after which a retry may take
 # over a request with the same key that never completed (a crash); default 60.
-IDEMPOTENCY_LOCK_TIMEOUT = int(os.environ.get("PYORCHESTRATOR_IDEMPOTENCY_LOCK_SECONDS", "60"))
+IDEMPOTENCY_LOCK_TIMEOUT = env_int("PYORCHESTRATOR_IDEMPOTENCY_LOCK_SECONDS", 60)
 # Seconds of the Retry-After header of a 409 for a request still in progress.
 IDEMPOTENCY_RETRY_AFTER = 2
+
+# --- Admin console ---
+# How the console works on tables of millions of rows; see queues/admin.py
+# and queues/statistics.py.
+# PYORCHESTRATOR_ADMIN_SEARCH_DAYS: the queue element search by reference
+# prefix looks at elements created in this many last days; default 30.
+PYORCHESTRATOR_ADMIN_SEARCH_DAYS = env_int("PYORCHESTRATOR_ADMIN_SEARCH_DAYS", 30, minimum=1)
+# PYORCHESTRATOR_ADMIN_OVERVIEW_RECENT_DAYS: the queue overview counts the
+# elements of this many last days (from midnight) on every visit; default 7.
+PYORCHESTRATOR_ADMIN_OVERVIEW_RECENT_DAYS = env_int("PYORCHESTRATOR_ADMIN_OVERVIEW_RECENT_DAYS", 7, minimum=0)
+# PYORCHESTRATOR_ADMIN_OVERVIEW_CACHE_SECONDS: how long the overview keeps
+# its counts of the older elements (one full scan of Queues); default 900.
+PYORCHESTRATOR_ADMIN_OVERVIEW_CACHE_SECONDS = env_int("PYORCHESTRATOR_ADMIN_OVERVIEW_CACHE_SECONDS", 900, minimum=1)
+# PYORCHESTRATOR_ADMIN_QUEUE_NAME_LIMIT: the most queue names the change
+# list filter reads from the queue_name index; default 200.
+PYORCHESTRATOR_ADMIN_QUEUE_NAME_LIMIT = env_int("PYORCHESTRATOR_ADMIN_QUEUE_NAME_LIMIT", 200, minimum=1)
+
+# Danish date formats of the console: pyorchestrator/formats/da/formats.py.
+FORMAT_MODULE_PATH = ["pyorchestrator.formats"]
