@@ -180,6 +180,9 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "pyorchestrator.parsers.JSONOnlyContentNegotiation",
     "EXCEPTION_HANDLER": "pyorchestrator.exceptions.json_exception_handler",
+    # No OPTIONS metadata: it would show the views' docstrings; the OpenAPI
+    # schema documents the API, and OPTIONS answers a JSON 405.
+    "DEFAULT_METADATA_CLASS": None,
     "UNAUTHENTICATED_USER": None,
     "UNAUTHENTICATED_TOKEN": None,
 }

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import DatabaseError, OperationalError
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework_api_key.models import APIKey
 
 from pyorchestrator.exceptions import json_exception_handler
@@ -46,7 +46,7 @@ def nothing_written():
         pytest.param("/api", id="api"),
         pytest.param("/api/", id="api-slash"),
         pytest.param("/api/queues", id="plural"),
-        pytest.param("/api/queue/extra", id="below-queue"),
+        pytest.param("/api/queue/bulk/extra", id="below-bulk"),
         pytest.param("/queue", id="queue-without-api"),
         pytest.param("/api/vejmankassen/update/7", id="below-update"),
         pytest.param("/api/%FF%00", id="escaped-bytes"),
@@ -67,7 +67,7 @@ def test_unknown_path_is_404_json(client, api_key, path, with_key):
 @pytest.mark.parametrize(
     "method, path",
     [
-        pytest.param("GET", "/api/queue", id="get-queue"),
+        pytest.param("GET", "/api/queue/bulk", id="get-bulk"),
         pytest.param("PUT", "/api/queue", id="put-queue"),
         pytest.param("DELETE", "/api/queue", id="delete-queue"),
         pytest.param("GET", "/api/trigger", id="get-trigger"),
@@ -200,7 +200,16 @@ def test_api_answers_english_without_accept_language(api_client):
 )
 @pytest.mark.django_db(databases=[])
 def test_database_failure_hides_cause(exception, status_code, message):
-    response = json_exception_handler(exception, {"view": None})
+    with translation.override("en"):
+        response = json_exception_handler(exception, {"view": None})
 
     assert response.status_code == status_code
     assert response.data == {"error": message}
+
+
+@API_TEST
+def test_options_is_405_without_metadata(api_client):
+    response = api_client.options("/api/queue")
+
+    assert response.status_code == 405
+    assert set(response.json()) == {"error"}

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from rest_framework_api_key.models import APIKey
 
-from pyorchestrator.models import ApiKeyScope
+from pyorchestrator.models import ApiKeyScope, ClientBan
 from pyorchestrator.scopes import Scope, name_matches, parse_name_patterns
 from queues.models import QueueElement
 from tests.conftest import API_TEST, make_api_key
@@ -65,6 +65,20 @@ def test_scoped_key_cannot_reach_another_queue(scoped_client):
     assert "queue:read" in listing.json()["error"]
     assert "queue:read" in detail.json()["error"]
     assert QueueElement.objects.count() == 1
+
+
+def test_scope_denials_do_not_ban(scoped_client, settings):
+    client = scoped_client(queue_write="Borger*")
+    denials = settings.API_BAN_THRESHOLD + 2
+
+    statuses = [
+        client.post("/api/queue", {"queue_name": "Andet"}, format="json").status_code for _ in range(denials)
+    ]
+    allowed = client.post("/api/queue", {"queue_name": "Borgerbreve"}, format="json")
+
+    assert statuses == [403] * denials
+    assert allowed.status_code == 201
+    assert not ClientBan.objects.exists()
 
 
 def test_exact_name_does_not_match_longer_name(scoped_client):
