@@ -1,5 +1,7 @@
 """Serializer fields that accept only what the legacy tables store exactly."""
 
+from datetime import datetime
+
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -54,7 +56,14 @@ class LocalDateTimeField(serializers.DateTimeField):
 
     default_error_messages = {
         "invalid": _("Must be an ISO 8601 datetime such as 2025-04-26T12:00:00+02:00."),
+        "out_of_range": _("Must be between {min_value} and {max_value} in local time."),
     }
+
+    # The range of SQL Server's DATETIME, the type of these columns there.
+    # Python's datetime holds more, and an offset near its ends overflows
+    # when converted to local time.
+    MIN_VALUE = datetime(1753, 1, 1)
+    MAX_VALUE = datetime(9999, 12, 31, 23, 59, 59, 997000)
 
     def to_internal_value(self, value):
         if not isinstance(value, str):
@@ -65,7 +74,18 @@ class LocalDateTimeField(serializers.DateTimeField):
             parsed = None
         if parsed is None:
             self.fail("invalid")
-        return to_local_naive(parsed)
+
+        try:
+            local = to_local_naive(parsed)
+        except OverflowError:
+            local = None
+        if local is None or not self.MIN_VALUE <= local <= self.MAX_VALUE:
+            self.fail(
+                "out_of_range",
+                min_value=self.MIN_VALUE.isoformat(),
+                max_value=self.MAX_VALUE.isoformat(timespec="milliseconds"),
+            )
+        return local
 
 
 class EnumNameField(serializers.ChoiceField):

@@ -28,6 +28,7 @@ class QueueDataField(serializers.Field):
         "invalid": _("Must be a string, a JSON object or a JSON array."),
         "max_length": _("Must be at most {max_length} characters when stored; this value is {length}."),
         "surrogate": _("Must not contain unpaired surrogate characters."),
+        "null_character": _("Must not contain null characters."),
     }
 
     def __init__(self, *, max_length: int, **kwargs):
@@ -44,6 +45,11 @@ class QueueDataField(serializers.Field):
 
         if contains_surrogate(text):
             self.fail("surrogate")
+        # PostgreSQL cannot store U+0000 in a text column, and the other
+        # string fields reject it too. json.dumps writes it as an escape,
+        # so only a string value can contain it.
+        if "\x00" in text:
+            self.fail("null_character")
         if len(text) > self.max_length:
             self.fail("max_length", max_length=self.max_length, length=len(text))
         return text
