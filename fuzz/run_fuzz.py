@@ -22,6 +22,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import yaml
+
 from bench import harness
 
 FALLBACK_SCHEMA = Path(__file__).resolve().parent / "fallback_openapi.yaml"
@@ -35,25 +37,36 @@ CHECKS = (
 TRIGGER_NAME = "fuzz-trigger"
 
 
-def served_schema_url(base_url: str, api_key: str) -> str | None:
-    """Return the URL of the schema the server serves, or None when it serves none."""
-    url = base_url + SERVED_SCHEMA_PATH
-    request = urllib.request.Request(url, headers={"X-API-Key": api_key})
+def download_served_schema(base_url: str, api_key: str, folder: Path) -> Path | None:
+    """Save the schema the server serves at SERVED_SCHEMA_PATH into `folder`; None when it serves none.
+
+    The harness downloads it itself, with the API key, so that the schema
+    view may require a key, and serve YAML or JSON.
+    """
+    request = urllib.request.Request(base_url + SERVED_SCHEMA_PATH, headers={"X-API-Key": api_key})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
-            text = response.read(4096).decode("utf-8", "replace")
-    except (urllib.error.URLError, OSError):
+            text = response.read().decode("utf-8")
+    except (urllib.error.URLError, OSError, UnicodeDecodeError):
         return None
-    return url if "openapi" in text else None
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(document, dict) or "openapi" not in document:
+        return None
+    path = folder / "served_openapi.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def fuzz(base_url: str, api_key: str, schema: str, max_examples: int, seed: int, report_dir: Path, checks: str) -> tuple[int, str, str]:
     """Run schemathesis; return its exit code, output and the schema location it used."""
-    location = served_schema_url(base_url, api_key) if schema in {"auto", "served"} else None
-    if location is None:
-        if schema == "served":
-            raise RuntimeError(f"The server serves no OpenAPI schema at {SERVED_SCHEMA_PATH}.")
-        location = str(FALLBACK_SCHEMA)
+    report_dir.mkdir(parents=True, exist_ok=True)
+    served = download_served_schema(base_url, api_key, report_dir) if schema in {"auto", "served"} else None
+    if served is None and schema == "served":
+        raise RuntimeError(f"The server serves no OpenAPI schema at {SERVED_SCHEMA_PATH}.")
+    location = str(served or FALLBACK_SCHEMA)
 
     command = [
         str(Path(sys.executable).with_name("schemathesis")), "run", location,
@@ -72,9 +85,9 @@ def fuzz(base_url: str, api_key: str, schema: str, max_examples: int, seed: int,
         "--output-truncate", "true",
     ]
     # schemathesis keeps a replay cache in its working folder.
-    report_dir.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(command, cwd=report_dir, capture_output=True, text=True, timeout=3600)
-    return result.returncode, result.stdout + result.stderr, location
+    label = f"{base_url}{SERVED_SCHEMA_PATH} (served)" if served else f"{FALLBACK_SCHEMA.name} (fallback)"
+    return result.returncode, result.stdout + result.stderr, label
 
 
 def run(backend: str, max_examples: int, seed: int, schema: str = "auto", report_dir: Path | None = None, checks: str = ",".join(CHECKS)) -> dict:

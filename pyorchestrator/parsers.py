@@ -29,7 +29,9 @@ class LenientJSONParser(BaseParser):
             text = raw.decode("utf-8-sig")
             # Flask's parser rejects NaN and Infinity too; they are not JSON.
             return json.loads(text, parse_constant=_reject_constant)
-        except (UnicodeDecodeError, ValueError) as error:
+        except (UnicodeDecodeError, ValueError, RecursionError) as error:
+            # RecursionError: arrays or objects nested deeper than Python's
+            # recursion limit, which the json module cannot decode.
             raise InvalidJSON() from error
 
 

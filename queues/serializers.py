@@ -29,6 +29,7 @@ class QueueDataField(serializers.Field):
         "max_length": _("Must be at most {max_length} characters when stored; this value is {length}."),
         "surrogate": _("Must not contain unpaired surrogate characters."),
         "null_character": _("Must not contain null characters."),
+        "too_deep": _("Must not be nested this deeply."),
     }
 
     def __init__(self, *, max_length: int, **kwargs):
@@ -39,7 +40,10 @@ class QueueDataField(serializers.Field):
         if isinstance(data, str):
             text = data
         elif isinstance(data, (dict, list)):
-            text = json.dumps(data, ensure_ascii=False)
+            try:
+                text = json.dumps(data, ensure_ascii=False)
+            except RecursionError:
+                self.fail("too_deep")
         else:
             self.fail("invalid")
 

@@ -1,4 +1,4 @@
-"""Inputs that made the service answer 500 before, found while fuzzing POST /api/queue."""
+"""Inputs that made the service answer 500 before, found while fuzzing the API."""
 
 import pytest
 
@@ -43,3 +43,19 @@ def test_queue_object_data_with_null_character_stored_escaped(api_client):
 
     assert response.status_code == 201
     assert QueueElement.objects.get().data == '{"k": "a\\u0000b"}'
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param("/api/queue", id="queue"),
+        pytest.param("/api/trigger", id="trigger"),
+        pytest.param("/api/vejmankassen/update", id="vejman-update"),
+    ],
+)
+def test_deeply_nested_body_is_400_json(api_client, path):
+    depth = 100_000
+    response = api_client.generic("POST", path, "[" * depth + "]" * depth, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json() == {"error": "The request body is not valid JSON."}
