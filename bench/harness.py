@@ -1,12 +1,14 @@
 """Start the real service on 127.0.0.1 for benchmark, soak and fuzz runs.
 
-Each run gets a database of its own (a SQLite file in a temporary folder,
-or a PostgreSQL database whose name starts with the prefix below), the
-migrations and legacy tables, an API key, and a waitress server started as
-production starts it. Rate limits are raised so the load is never limited.
+Each run gets a database of its own: a SQLite file in a temporary folder,
+or a PostgreSQL database whose name starts with the prefix below. It gets
+the migrations and legacy tables, an API key, and a waitress server
+started as production starts it. Rate limits are raised so the load is
+never limited.
 """
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -30,6 +32,11 @@ UNLIMITED_RATE = "1000000/m"
 RATE_LIMIT_VARIABLES = ("RATE_LIMIT_QUEUE", "RATE_LIMIT_TRIGGER", "RATE_LIMIT_VEJMAN", "RATE_LIMIT_VEJMAN_UPDATE")
 
 SERVER_START_TIMEOUT = 30.0
+
+
+def exit_on_sigterm() -> None:
+    """Turn SIGTERM into SystemExit, so servers and databases started here are stopped and removed."""
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def postgres_reachable(host: str = POSTGRES_HOST, port: int = POSTGRES_PORT) -> bool:

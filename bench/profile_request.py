@@ -63,7 +63,7 @@ def time_requests(application, method: str, path: str, body: bytes, api_key: str
         status = call(application, method, path, body, api_key)
         durations.append(time.perf_counter() - started)
         if not status[:1] in "24":
-            raise RuntimeError(f"{method} {path} answered {status}.")
+            raise RuntimeError(f"{method} {path} returned {status}.")
     return statistics.median(durations)
 
 

@@ -2,7 +2,7 @@
 
     python -m bench.run_bench [--duration 5] [--clients 1,8,32] [--backends sqlite,postgresql]
 
-For each database backend (PostgreSQL only when 127.0.0.1:5432 answers)
+For each database backend (PostgreSQL only when 127.0.0.1:5432 accepts connections)
 the script prepares a fresh database, starts waitress on 127.0.0.1 and runs
 wrk against each endpoint at each number of concurrent clients (one
 connection per client). It then measures the server's peak memory while
@@ -164,15 +164,17 @@ def bench_backend(name: str, database_url: str, var_dir: Path, clients: list[int
 def framework_share(results: list[dict], clients: int) -> dict | None:
     """Return the cost of POST /api/queue's own work relative to the trivial view.
 
-    API work = mean(POST /api/queue) - (mean(trivial + insert) - mean(trivial)),
+    API work = p50(POST /api/queue) - (p50(trivial + insert) - p50(trivial)),
     that is the API's latency less the cost of the insert itself, divided by
-    the trivial view's latency. 1.0 means no cost beyond plain Django.
+    the trivial view's latency. 1.0 means no cost beyond plain Django. The
+    medians are used because the mean of a short run on a shared machine
+    follows its few slowest requests.
     """
     by_label = {entry["endpoint"]: entry for entry in results if entry["clients"] == clients}
     try:
-        trivial = by_label["trivial Django view"]["mean_us"]
-        trivial_write = by_label["trivial view + queue insert"]["mean_us"]
-        api = by_label["POST /api/queue"]["mean_us"]
+        trivial = by_label["trivial Django view"]["p50_us"]
+        trivial_write = by_label["trivial view + queue insert"]["p50_us"]
+        api = by_label["POST /api/queue"]["p50_us"]
     except KeyError:
         return None
     insert_cost = trivial_write - trivial
@@ -221,7 +223,7 @@ def render_markdown(command: str, runs: list[dict], clients: list[int], duration
             share = framework_share(run["results"], count)
             if share:
                 lines.append(
-                    f"- Framework share at {count} client(s): trivial view {share['trivial_us'] / 1000:.2f} ms, "
+                    f"- Framework share at {count} client(s), medians: trivial view {share['trivial_us'] / 1000:.2f} ms, "
                     f"insert {share['insert_us'] / 1000:.2f} ms, POST /api/queue {share['api_us'] / 1000:.2f} ms: "
                     f"API work / trivial view = **{share['ratio']:.2f}**"
                 )
@@ -258,6 +260,7 @@ def main() -> int:
     )
     parser.add_argument("--no-write", action="store_true", help="Print the results without changing docs/benchmarks.md.")
     arguments = parser.parse_args()
+    harness.exit_on_sigterm()
 
     if shutil.which("wrk") is None:
         print("wrk is not installed: run `make bench`, which installs it, or `apt-get install wrk`.")

@@ -21,8 +21,8 @@ database pyo_quality_soak on 127.0.0.1:5432), `outage` (see above).
 One robot takes from each queue. OpenOrchestrator 3.0.0's
 `get_next_queue_element` selects the oldest NEW element and then updates
 it without a row lock, so two robots on one queue can both take the same
-element; `--robots-per-queue 2` shows that, and those double takes come
-from OpenOrchestrator, not from this service.
+element. `--robots-per-queue 2` shows that. Those double takes come from
+OpenOrchestrator, not from this service, so the check for them is off then.
 """
 
 import argparse
@@ -341,6 +341,7 @@ def main() -> int:
     parser.add_argument("--outage-seconds", type=float, default=5.0, help="Seconds the database is down in the outage run (default 5).")
     parser.add_argument("--seed", type=int, default=6, help="Random seed of the clients' choices (default 6).")
     arguments = parser.parse_args()
+    harness.exit_on_sigterm()
 
     backends = ["sqlite", "postgresql", "outage"] if arguments.backend == "all" else [arguments.backend]
     failed = False

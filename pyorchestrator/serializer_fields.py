@@ -60,7 +60,7 @@ class LocalDateTimeField(serializers.DateTimeField):
     }
 
     # The range of SQL Server's DATETIME, the type of these columns there.
-    # Python's datetime holds more, and an offset near its ends overflows
+    # Python's datetime covers more, and an offset near its ends overflows
     # when converted to local time.
     MIN_VALUE = datetime(1753, 1, 1)
     MAX_VALUE = datetime(9999, 12, 31, 23, 59, 59, 997000)

@@ -1,4 +1,4 @@
-"""Inputs that made the service answer 500 before, found while fuzzing the API."""
+"""Inputs that made the service return 500 before, found while fuzzing the API."""
 
 import pytest
 

@@ -99,7 +99,7 @@ def _json_array_pieces(renderer: JSONRenderer, first_piece: bytes, batches):
         for batch in batches:
             yield b"," + renderer.render(batch)[1:-1]
     except (DatabaseError, ValueError):
-        # ValueError: a float column holds NaN or infinity, which JSON cannot write.
+        # ValueError: a float column contains NaN or infinity, which JSON cannot represent.
         logger.exception("Streaming VejmanKassen rows failed; the response is cut short")
         raise
     yield b"]"
