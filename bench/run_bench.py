@@ -16,6 +16,7 @@ import platform
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
@@ -287,7 +288,8 @@ def main() -> int:
             else:
                 parser.error(f"Unknown backend {backend!r}: use sqlite or postgresql.")
 
-    command = "make bench" if not arguments.no_write else "python -m bench.run_bench --no-write"
+    given = " ".join(sys.argv[1:])
+    command = f'make bench BENCH_ARGS="{given}"' if given else "make bench"
     section = render_markdown(command, runs, clients, arguments.duration)
     print(section)
     if not arguments.no_write:
