@@ -30,6 +30,7 @@ def test_soak_sqlite():
     assert result["created"] > 0
     assert result["statuses"].get("400", 0) > 0
     assert result["taken"] == result["created"]
+    assert result["stranded_by_robot_error"] == 0
 
 
 @pytest.mark.skipif(unavailable_reason() is not None, reason=f"no PostgreSQL instance can be started: {unavailable_reason()}")
@@ -39,7 +40,7 @@ def test_soak_database_outage():
     assert_no_failures(result)
     assert result["outage_seconds"] >= 3
     assert result["statuses"].get("503", 0) > 0
-    assert result["taken"] == result["created"]
+    assert result["taken"] + result["stranded_by_robot_error"] == result["created"]
 
 
 def test_check_reports_row_without_201_and_double_take():
