@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: serve test install install-dev clean odbc messages bench-admin browser
+.PHONY: serve test install install-dev clean odbc messages bench-admin browser bench soak fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,3 +72,20 @@ bench-admin: install-dev
 
 clean:
 	rm -rf $(VENV) var
+
+# --- Benchmark, soak and fuzz runs (see docs/benchmarks.md) ---
+# Extra arguments, e.g. `make bench BENCH_ARGS="--duration 10"`.
+BENCH_ARGS ?=
+SOAK_ARGS ?=
+FUZZ_ARGS ?=
+
+# wrk comes from Debian's packages; it is installed only when missing.
+bench: install-dev
+	@command -v wrk >/dev/null 2>&1 || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
+	$(BIN)/python -m bench.run_bench $(BENCH_ARGS)
+
+soak: install-dev
+	$(BIN)/python -m bench.soak $(SOAK_ARGS)
+
+fuzz: install-dev
+	$(BIN)/python -m fuzz.run_fuzz $(FUZZ_ARGS)

@@ -258,8 +258,11 @@ def _configure_sqlite(config: dict, base_dir: Path) -> None:
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         **config.get("OPTIONS", {}),
     }
-    # A SQLite connection is cheap to open and bound to its thread.
-    config["CONN_MAX_AGE"] = 0
+    # Each server thread keeps its connection, as with the other backends:
+    # opening one and running the PRAGMAs above cost more per request than
+    # the insert itself. A SQLite connection does not go stale, so it needs
+    # no health check.
+    config["CONN_MAX_AGE"] = CONNECTION_MAX_AGE
     config["CONN_HEALTH_CHECKS"] = False
 
 

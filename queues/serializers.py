@@ -58,6 +58,11 @@ class QueueDataField(serializers.Field):
 
         if contains_surrogate(text):
             self.fail("surrogate")
+        # PostgreSQL cannot store U+0000 in a text column, and the other
+        # string fields reject it too. json.dumps writes it as an escape,
+        # so only a string value can contain it.
+        if "\x00" in text:
+            self.fail("null_character")
         if len(text) > self.max_length:
             self.fail("max_length", max_length=self.max_length, length=len(text))
         return text

@@ -9,6 +9,8 @@ write goes to `orchestrator`, two connections to one database, and a
 test-wide transaction on one of them would lock the other out on SQLite.
 """
 
+import json
+
 import pytest
 from django.core.cache import cache
 from django.contrib.contenttypes.models import ContentType
@@ -119,3 +121,15 @@ def make_api_key(name: str, scopes: dict[str, str] | None = None) -> str:
     for scope, names in (scopes or {}).items():
         ApiKeyScope.objects.create(api_key=api_key, scope=scope, names=names)
     return key
+
+
+def read_json(response):
+    """Return the JSON body of a test client response, streamed or not.
+
+    A streamed body can be read once, so it is kept on the response.
+    """
+    if not getattr(response, "streaming", False):
+        return response.json()
+    if not hasattr(response, "_streamed_body"):
+        response._streamed_body = b"".join(response.streaming_content)
+    return json.loads(response._streamed_body)

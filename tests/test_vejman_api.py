@@ -7,7 +7,7 @@ import pytest
 from django.forms.models import model_to_dict
 
 from vejman.models import VejmanKassen
-from tests.conftest import API_TEST
+from tests.conftest import API_TEST, read_json
 
 pytestmark = API_TEST
 
@@ -57,7 +57,7 @@ def test_list_by_status(api_client, path, method, source):
         response = api_client.generic(method, f"{path}?status=Til%20fakturering")
 
     assert response.status_code == 200
-    assert [item["Id"] for item in response.json()] == [row.id]
+    assert [item["Id"] for item in read_json(response)] == [row.id]
 
 
 def test_row_shape_and_rfc_822_dates(api_client):
@@ -65,7 +65,7 @@ def test_row_shape_and_rfc_822_dates(api_client):
 
     response = api_client.post("/api/vejmankassen", {"status": "Ny"}, format="json")
 
-    assert response.json() == [
+    assert read_json(response) == [
         {
             "Id": row.id,
             "HenstillingId": "H-2025-001",
@@ -82,13 +82,13 @@ def test_row_shape_and_rfc_822_dates(api_client):
             "Tilladelsestype": "Henstilling Stillads m2",
         }
     ]
-    assert list(response.json()[0]) == COLUMN_NAMES
+    assert list(read_json(response)[0]) == COLUMN_NAMES
 
 
 def test_null_columns_listed_as_null(api_client):
     make_row(startdato=None, slutdato=None, kvadratmeter=None, cvr=None)
 
-    item = api_client.get("/vejmankassen?status=Ny").json()[0]
+    item = read_json(api_client.get("/vejmankassen?status=Ny"))[0]
 
     assert (item["Startdato"], item["Slutdato"], item["Kvadratmeter"], item["CVR"]) == (None, None, None, None)
 
@@ -100,7 +100,7 @@ def test_body_status_wins_over_query(api_client):
         "GET", "/vejmankassen?status=Faktureret", json.dumps({"status": "Ny"}), content_type="application/json"
     )
 
-    assert len(response.json()) == 1
+    assert len(read_json(response)) == 1
 
 
 def test_status_compared_exactly(api_client):
@@ -108,7 +108,7 @@ def test_status_compared_exactly(api_client):
 
     response = api_client.get("/vejmankassen?status=Til")
 
-    assert response.json() == []
+    assert read_json(response) == []
 
 
 @pytest.mark.parametrize(
@@ -133,8 +133,8 @@ def test_missing_or_invalid_status_is_400(api_client, method, path, body):
         response = api_client.generic(method, path, body, content_type="application/json")
 
     assert response.status_code == 400
-    assert list(response.json()["errors"]) == ["status"]
-    assert response.json()["error"].startswith("status: ")
+    assert list(read_json(response)["errors"]) == ["status"]
+    assert read_json(response)["error"].startswith("status: ")
 
 
 def test_status_50_characters_accepted(api_client):
@@ -142,7 +142,7 @@ def test_status_50_characters_accepted(api_client):
 
     response = api_client.post("/api/vejmankassen", {"status": "N" * 50}, format="json")
 
-    assert len(response.json()) == 1
+    assert len(read_json(response)) == 1
 
 
 @pytest.mark.parametrize(
@@ -158,7 +158,7 @@ def test_list_bad_body_is_400(api_client, raw_body):
     response = api_client.generic("POST", "/api/vejmankassen", raw_body, content_type="application/json")
 
     assert response.status_code == 400
-    assert "error" in response.json()
+    assert "error" in read_json(response)
 
 
 # --- POST /vejmankassen/update --------------------------------------------
@@ -201,8 +201,8 @@ def test_update_changes_given_columns_only(api_client, path, changes, expected):
 
     response = api_client.post(path, {"id": row.id, **changes}, format="json")
 
-    assert response.status_code == 200, response.json()
-    assert response.json() == {"status": "success"}
+    assert response.status_code == 200, read_json(response)
+    assert read_json(response) == {"status": "success"}
     after = rows()
     assert after[0] == {**before[0], **expected}
     assert after[1] == before[1]
@@ -225,7 +225,7 @@ def test_update_unknown_id_is_404_json(api_client):
     response = api_client.post("/api/vejmankassen/update", {"id": row.id + 1, "kvadratmeter": 5}, format="json")
 
     assert response.status_code == 404
-    assert response.json() == {"error": f"No VejmanKassen row has id {row.id + 1}."}
+    assert read_json(response) == {"error": f"No VejmanKassen row has id {row.id + 1}."}
     assert rows() == before
 
 
@@ -275,8 +275,8 @@ def test_update_invalid_field_rejected_and_nothing_written(api_client, body, fie
     )
 
     assert response.status_code == 400
-    assert field in response.json()["errors"]
-    assert response.json()["error"].startswith(f"{field}: ")
+    assert field in read_json(response)["errors"]
+    assert read_json(response)["error"].startswith(f"{field}: ")
     assert rows() == before
 
 
@@ -295,7 +295,7 @@ def test_update_nothing_to_update_is_400(api_client, body):
     response = api_client.post("/api/vejmankassen/update", body, format="json")
 
     assert response.status_code == 400
-    assert "fakturaStatus, kvadratmeter, tilladelsestype, slutdato" in response.json()["error"]
+    assert "fakturaStatus, kvadratmeter, tilladelsestype, slutdato" in read_json(response)["error"]
     assert rows() == before
 
 
@@ -304,7 +304,7 @@ def test_update_kvadratmeter_error_names_limit(api_client):
 
     response = api_client.post("/api/vejmankassen/update", {"id": row.id, "kvadratmeter": -0.1}, format="json")
 
-    assert response.json()["error"] == "kvadratmeter: Must be at least 0."
+    assert read_json(response)["error"] == "kvadratmeter: Must be at least 0."
 
 
 @pytest.mark.parametrize(
@@ -325,7 +325,7 @@ def test_update_bad_body_rejected(api_client, raw_body):
     response = api_client.generic("POST", "/api/vejmankassen/update", raw_body, content_type="application/json")
 
     assert response.status_code == 400
-    assert "error" in response.json()
+    assert "error" in read_json(response)
     assert rows() == before
 
 
@@ -333,7 +333,7 @@ def test_update_get_is_405_json(api_client):
     response = api_client.get("/api/vejmankassen/update")
 
     assert response.status_code == 405
-    assert response.json() == {"error": 'Method "GET" not allowed.'}
+    assert read_json(response) == {"error": 'Method "GET" not allowed.'}
 
 
 def test_update_kvadratmeter_overflowing_float_rejected(api_client):
@@ -345,5 +345,5 @@ def test_update_kvadratmeter_overflowing_float_rejected(api_client):
     response = api_client.generic("POST", "/api/vejmankassen/update", raw_body, content_type="application/json")
 
     assert response.status_code == 400
-    assert list(response.json()["errors"]) == ["kvadratmeter"]
+    assert list(read_json(response)["errors"]) == ["kvadratmeter"]
     assert rows() == before
