@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import DatabaseError, OperationalError
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework_api_key.models import APIKey
 
 from pyorchestrator.exceptions import json_exception_handler
@@ -200,7 +200,9 @@ def test_api_answers_english_without_accept_language(api_client):
 )
 @pytest.mark.django_db(databases=[])
 def test_database_failure_hides_cause(exception, status_code, message):
-    response = json_exception_handler(exception, {"view": None})
+    # Without a request no middleware picks the language, so pin the API's default.
+    with translation.override("en"):
+        response = json_exception_handler(exception, {"view": None})
 
     assert response.status_code == status_code
     assert response.data == {"error": message}
