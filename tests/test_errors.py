@@ -46,7 +46,7 @@ def nothing_written():
         pytest.param("/api", id="api"),
         pytest.param("/api/", id="api-slash"),
         pytest.param("/api/queues", id="plural"),
-        pytest.param("/api/queue/extra", id="below-queue"),
+        pytest.param("/api/queue/extra/more", id="below-queue-element"),
         pytest.param("/queue", id="queue-without-api"),
         pytest.param("/api/vejmankassen/update/7", id="below-update"),
         pytest.param("/api/%FF%00", id="escaped-bytes"),
@@ -67,7 +67,7 @@ def test_unknown_path_is_404_json(client, api_key, path, with_key):
 @pytest.mark.parametrize(
     "method, path",
     [
-        pytest.param("GET", "/api/queue", id="get-queue"),
+        pytest.param("PATCH", "/api/queue", id="patch-queue"),
         pytest.param("PUT", "/api/queue", id="put-queue"),
         pytest.param("DELETE", "/api/queue", id="delete-queue"),
         pytest.param("GET", "/api/trigger", id="get-trigger"),
