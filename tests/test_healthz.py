@@ -61,4 +61,4 @@ def test_caught_error_logged(api_client, caplog):
         api_client.post("/api/queue", {"queue_name": 5}, format="json")
 
     messages = [record.getMessage() for record in caplog.records if record.name == "pyorchestrator.exceptions"]
-    assert messages == ["Answered 400 to QueueElementCreateView: ValidationError: queue_name: Must be a string."]
+    assert messages == ["Answered 400 to QueueElementsView: ValidationError: queue_name: Must be a string."]

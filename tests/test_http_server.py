@@ -215,7 +215,7 @@ def test_trigger_and_vejman_endpoints(server):
     [
         pytest.param("GET", "/api/nothing", None, {}, 404, id="unknown-path-no-key"),
         pytest.param("GET", "/api/nothing", None, {"X-API-Key": "KEY"}, 404, id="unknown-path"),
-        pytest.param("GET", "/api/queue", None, {"X-API-Key": "KEY"}, 405, id="wrong-method"),
+        pytest.param("PUT", "/api/queue", None, {"X-API-Key": "KEY"}, 405, id="wrong-method"),
         pytest.param("DELETE", "/vejmankassen/update", None, {"X-API-Key": "KEY"}, 405, id="delete-update"),
         pytest.param("POST", "/api/queue", b'{"queue_name": "q"}', {}, 401, id="missing-key"),
         pytest.param("POST", "/api/queue", b'{"queue_name": "q"}', {"X-API-Key": "wrong"}, 401, id="wrong-key"),

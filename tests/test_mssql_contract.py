@@ -290,9 +290,10 @@ def test_api_key_lookup_statement(recorded_sql):
 
     assert get_usable_api_key("AbCdEfGh.secretpart") is None
 
+    # The lookup reads the newest key with the prefix: filter(prefix=...).first().
     assert len(recording.statements) == 1
     sql, params = recording.statements[0]
-    assert sql.startswith("SELECT TOP 21 ")
+    assert sql.startswith("SELECT TOP 1 ")
     assert "[rest_framework_api_key_apikey].[prefix] = ?" in sql
     assert "AbCdEfGh" in params
     assert "secretpart" not in " ".join(str(param) for param in params)
