@@ -14,6 +14,13 @@ from pyorchestrator.bans import lift_bans
 from pyorchestrator.models import ClientBan
 from pyorchestrator.scope_admin import ApiKeyScopeInline
 
+# The console's own name in place of Django's "Django administration".
+admin.site.site_header = _("PyOrchestrator administration")
+admin.site.site_title = _("PyOrchestrator administration")
+admin.site.index_title = _("Queues, triggers and API keys")
+# No "View site" link: the service has no public pages, and "/" is a JSON 404.
+admin.site.site_url = None
+
 # The attribute of the request that carries a new key from save_model to
 # response_add, so it is shown in that one response and stored nowhere.
 _NEW_KEY_ATTRIBUTE = "_pyorchestrator_new_api_key"
@@ -23,6 +30,12 @@ class ApiKeyForm(forms.ModelForm):
     class Meta:
         model = APIKey
         fields = ["name", "expiry_date", "revoked"]
+        # The library's own help texts are not in this project's translation.
+        help_texts = {
+            "name": _("The name of the system that uses the key. Need not be unique; at most 50 characters."),
+            "expiry_date": _("From this local time on the key is rejected. Leave empty for a key that never expires."),
+            "revoked": _("A revoked key is rejected from the next request on. Revoking cannot be undone."),
+        }
 
     def clean_expiry_date(self):
         expiry_date = self.cleaned_data.get("expiry_date")

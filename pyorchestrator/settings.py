@@ -97,7 +97,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework_api_key",
+    "pyorchestrator.api_key_app.ApiKeyAppConfig",
     "pyorchestrator",
     "queues",
     "triggers",

@@ -13,7 +13,6 @@ import json
 
 import pytest
 from django.core.cache import cache
-from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connections, router
 from rest_framework.test import APIClient
@@ -48,16 +47,6 @@ def _empty_legacy_tables(request):
             connection = connections[router.db_for_write(model)]
             with connection.cursor() as cursor:
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
-
-
-@pytest.fixture(autouse=True)
-def _clear_content_type_cache():
-    """Forget cached content type ids before each test.
-
-    A transactional test's flush recreates the content types with new ids,
-    and the admin log of a later test must not use the old ones.
-    """
-    ContentType.objects.clear_cache()
 
 
 @pytest.fixture(autouse=True)

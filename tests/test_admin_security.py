@@ -67,7 +67,7 @@ def test_add_key_past_expiry_rejected(admin_client):
     )
 
     assert response.status_code == 200
-    assert "expiry date must be in the future" in response.content.decode()
+    assert "Udløbsdatoen skal ligge i fremtiden" in response.content.decode()
     assert not APIKey.objects.exists()
 
 

@@ -47,6 +47,7 @@ def nothing_written():
         pytest.param("/api/", id="api-slash"),
         pytest.param("/api/queues", id="plural"),
         pytest.param("/api/queue/bulk/extra", id="below-bulk"),
+        pytest.param("/api/queue/extra/more", id="below-queue-element"),
         pytest.param("/queue", id="queue-without-api"),
         pytest.param("/api/vejmankassen/update/7", id="below-update"),
         pytest.param("/api/%FF%00", id="escaped-bytes"),
@@ -68,6 +69,7 @@ def test_unknown_path_is_404_json(client, api_key, path, with_key):
     "method, path",
     [
         pytest.param("GET", "/api/queue/bulk", id="get-bulk"),
+        pytest.param("PATCH", "/api/queue", id="patch-queue"),
         pytest.param("PUT", "/api/queue", id="put-queue"),
         pytest.param("DELETE", "/api/queue", id="delete-queue"),
         pytest.param("GET", "/api/trigger", id="get-trigger"),
@@ -200,6 +202,7 @@ def test_api_answers_english_without_accept_language(api_client):
 )
 @pytest.mark.django_db(databases=[])
 def test_database_failure_hides_cause(exception, status_code, message):
+    # Without a request no middleware picks the language, so pin the API's default.
     with translation.override("en"):
         response = json_exception_handler(exception, {"view": None})
 

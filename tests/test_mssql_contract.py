@@ -289,6 +289,7 @@ def test_api_key_lookup_statement(recorded_sql):
 
     assert get_usable_api_key("AbCdEfGh.secretpart") is None
 
+    # The lookup reads the newest key with the prefix: filter(prefix=...).first().
     assert len(recording.statements) == 1
     sql, params = recording.statements[0]
     assert sql.startswith("SELECT TOP 1 ")

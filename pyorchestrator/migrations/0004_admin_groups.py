@@ -48,10 +48,17 @@ def create_groups(apps, schema_editor):
     alias = schema_editor.connection.alias
     # Django creates permissions after `migrate` ends; a fresh database has
     # none yet, so they are created here from the migration state.
+    # create_permissions skips an app whose models_module is None, as it is
+    # in the migration state. The old value is put back because a caller
+    # may pass the global registry, where None would make every later
+    # post_migrate (such as a test's flush) skip the app.
     for app_config in apps.get_app_configs():
+        models_module = getattr(app_config, "models_module", None)
         app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0, using=alias)
-        app_config.models_module = None
+        try:
+            create_permissions(app_config, apps=apps, verbosity=0, using=alias)
+        finally:
+            app_config.models_module = models_module
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
