@@ -10,6 +10,7 @@ each field (or, for a list body, each position) to its messages.
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import JsonResponse
@@ -62,7 +63,10 @@ def json_exception_handler(exc, context):
     if isinstance(exc, RequestDataTooBig):
         logger.info("Answered 413 to %s: the request body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE", _view_name(context))
         return Response(
-            error_body(_("The request body is too large.")), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+            error_body(
+                _("The request body is larger than {limit} bytes.").format(limit=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+            ),
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
     if isinstance(exc, (OperationalError, InterfaceError)):
         # The database is down or unreachable: the client may retry later.

@@ -76,7 +76,10 @@ _ERRORS = {
         ),
         {"error": "A request with this Idempotency-Key is still in progress. Retry later."},
     ),
-    413: (_("The request body is too large."), {"error": "The request body is too large."}),
+    413: (
+        _("The request body is larger than the limit, 1048576 bytes by default (DATA_UPLOAD_MAX_MEMORY_SIZE)."),
+        {"error": "The request body is larger than 1048576 bytes."},
+    ),
     422: (
         _("The Idempotency-Key was used within 24 hours with a different method, path or body."),
         {

@@ -2,7 +2,9 @@
 
 import re
 from datetime import datetime
+from functools import lru_cache
 
+from django.apps import apps
 from django.conf import settings
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -140,7 +142,9 @@ class VarcharCodePageValidator:
                 code="code_page",
             )
         limit = settings.ORCHESTRATOR_VARCHAR_BYTES[self.column]
-        if len(encoded) > limit:
+        # A value over the model field's max_length gets that message, in
+        # characters; the bytes message would only repeat it.
+        if len(encoded) > limit and len(value) <= _character_limit(self.column):
             raise serializers.ValidationError(
                 _("Must be at most {limit} bytes in code page {code_page}; this value is {size} bytes.").format(
                     limit=limit, code_page=codec, size=len(encoded)
@@ -150,6 +154,19 @@ class VarcharCodePageValidator:
 
     def __eq__(self, other):
         return isinstance(other, VarcharCodePageValidator) and other.column == self.column
+
+
+@lru_cache(maxsize=None)
+def _character_limit(column: str) -> int:
+    """Return the max_length of the model field mapping `column` ("Table.column")."""
+    table, _, column_name = column.partition(".")
+    for model in apps.get_models():
+        if model._meta.db_table != table:
+            continue
+        for field in model._meta.local_fields:
+            if field.column == column_name and field.max_length:
+                return field.max_length
+    raise LookupError(f"No model field maps the column {column}.")
 
 
 def _encodes(character: str, codec: str) -> bool:

@@ -108,3 +108,10 @@ def test_code_page_names(code_page, codec):
 def test_code_page_unknown_rejected():
     with pytest.raises(ImproperlyConfigured):
         python_codec_for_code_page("99999")
+
+
+def test_too_long_value_gets_one_message(api_client):
+    response = api_client.post("/api/queue", {"queue_name": "x" * 101}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"queue_name": ["Must be at most 100 characters."]}

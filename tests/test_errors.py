@@ -216,3 +216,21 @@ def test_options_is_405_without_metadata(api_client):
 
     assert response.status_code == 405
     assert set(response.json()) == {"error"}
+
+
+@API_TEST
+@pytest.mark.parametrize(
+    "accept_language, expected",
+    [
+        pytest.param("da", "Dette felt er påkrævet.", id="da"),
+        pytest.param("da-DK,da;q=0.9,en;q=0.8", "Dette felt er påkrævet.", id="da-dk-first"),
+        pytest.param("de-DE,da;q=0.5", "Dette felt er påkrævet.", id="da-after-unknown"),
+        pytest.param("de", "This field is required.", id="unknown-language"),
+        pytest.param("*", "This field is required.", id="any-language"),
+        pytest.param("en-GB,da;q=0.5", "This field is required.", id="english-first"),
+    ],
+)
+def test_api_language_from_accept_language(api_client, accept_language, expected):
+    response = api_client.post("/api/queue", {}, format="json", HTTP_ACCEPT_LANGUAGE=accept_language)
+
+    assert response.json()["errors"]["queue_name"] == [expected]

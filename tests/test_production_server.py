@@ -197,7 +197,7 @@ def test_body_over_limit_json_413(production_server):
     response = request(port, "POST", "/api/queue", body=body, headers={**IIS_HEADERS, "X-API-Key": key})
 
     assert response.status == 413
-    assert response.json() == {"error": "The request body is too large."}
+    assert response.json() == {"error": "The request body is larger than 1048576 bytes."}
 
 
 def test_caught_error_logged_as_json(production_server):
