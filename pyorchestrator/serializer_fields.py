@@ -1,5 +1,6 @@
 """Serializer fields that accept only what the legacy tables store exactly."""
 
+import copy
 import re
 from datetime import datetime
 
@@ -10,6 +11,26 @@ from rest_framework import serializers
 
 from pyorchestrator.code_pages import python_codec_for_code_page
 from pyorchestrator.local_time import legacy_zone, to_local_naive
+
+
+class FlatSerializer(serializers.Serializer):
+    """A serializer of plain fields that copies its declared fields shallowly per instance.
+
+    DRF deep-copies the declared fields for every serializer instance, which
+    runs each field's __init__ again and cost about half of validating a
+    small body. The fields of a flat serializer change no attribute after
+    __init__ except in bind(), which sets them on the copy, so a shallow
+    copy is as independent as a deep one. Nested serializers are refused.
+    """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name, field in cls._declared_fields.items():
+            if isinstance(field, serializers.BaseSerializer):
+                raise TypeError(f"{cls.__name__}.{name} is a nested serializer, which FlatSerializer cannot copy.")
+
+    def get_fields(self):
+        return {name: copy.copy(field) for name, field in self._declared_fields.items()}
 
 
 def contains_surrogate(text: str) -> bool:
