@@ -19,7 +19,7 @@ class FlatSerializer(serializers.Serializer):
     runs each field's __init__ again and cost about half of validating a
     small body. The fields of a flat serializer change no attribute after
     __init__ except in bind(), which sets them on the copy, so a shallow
-    copy is as independent as a deep one. Nested serializers are refused.
+    copy is as independent as a deep one. A nested serializer field raises TypeError.
     """
 
     def __init_subclass__(cls, **kwargs):
