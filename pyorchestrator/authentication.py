@@ -17,7 +17,9 @@ from dataclasses import dataclass
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
+from django.db import connections, router
 from django.utils.crypto import constant_time_compare
+from django.utils.dateparse import parse_datetime
 from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
@@ -27,6 +29,8 @@ from rest_framework_api_key.models import APIKey
 
 from pyorchestrator.bans import record_rejected_key
 from pyorchestrator.client_ip import get_client_ip
+from pyorchestrator.models import ApiKeyScope
+from pyorchestrator.scopes import parse_name_patterns, set_key_scopes
 from pyorchestrator.shared_cache import CACHE_ERRORS, get_cache, log_cache_failure
 
 security_logger = logging.getLogger("pyorchestrator.security")
@@ -83,23 +87,89 @@ def key_prefix_of(key: str) -> str:
     return ""
 
 
-def check_api_key(key: str) -> tuple[APIKey | None, str]:
-    """Return the usable APIKey matching `key`, or None and the reason it is rejected."""
+@dataclass(frozen=True)
+class KeyCheck:
+    """The outcome of checking a key: the usable key and its scopes, or the reason it is rejected."""
+
+    api_key: APIKey | None
+    # {scope: name patterns}, or None for a key without scope rows (full access).
+    scopes: dict[str, list[str]] | None = None
+    reason: str = ""
+
+
+# The SELECT of a key's row and its scope rows, per database vendor (the
+# quoting of names differs). One query instead of the ORM's two keeps the
+# check cheap; it still reads the row on every request, so a revocation or
+# expiry applies to the next one.
+_key_query_by_vendor: dict[str, str] = {}
+
+_KEY_FIELD_NAMES = [field.attname for field in APIKey._meta.concrete_fields]
+_REVOKED_INDEX = _KEY_FIELD_NAMES.index("revoked")
+_DATETIME_INDEXES = [_KEY_FIELD_NAMES.index("created"), _KEY_FIELD_NAMES.index("expiry_date")]
+
+
+def _key_query(connection) -> str:
+    query = _key_query_by_vendor.get(connection.vendor)
+    if query is None:
+        quote = connection.ops.quote_name
+        key_columns = ", ".join(f"k.{quote(field.column)}" for field in APIKey._meta.concrete_fields)
+        scope_columns = {name: quote(ApiKeyScope._meta.get_field(name).column) for name in ("api_key", "scope", "names")}
+        query = (
+            f"SELECT {key_columns}, s.{scope_columns['scope']}, s.{scope_columns['names']} "
+            f"FROM {quote(APIKey._meta.db_table)} k "
+            f"LEFT JOIN {quote(ApiKeyScope._meta.db_table)} s ON s.{scope_columns['api_key']} = k.{quote(APIKey._meta.pk.column)} "
+            f"WHERE k.{quote(APIKey._meta.get_field('prefix').column)} = %s"
+        )
+        _key_query_by_vendor[connection.vendor] = query
+    return query
+
+
+def _read_key_rows(prefix: str) -> tuple[APIKey | None, dict[str, list[str]] | None]:
+    """Return the APIKey with `prefix` and its scopes, read in one query."""
+    database = router.db_for_read(APIKey)
+    connection = connections[database]
+    with connection.cursor() as cursor:
+        cursor.execute(_key_query(connection), [prefix])
+        rows = cursor.fetchall()
+    if not rows:
+        return None, None
+
+    field_count = len(APIKey._meta.concrete_fields)
+    values = list(rows[0][:field_count])
+    # Raw rows skip the ORM's converters: SQLite and SQL Server may return
+    # the flag as an integer, and a backend without date parsing a string.
+    values[_REVOKED_INDEX] = bool(values[_REVOKED_INDEX])
+    for index in _DATETIME_INDEXES:
+        if isinstance(values[index], str):
+            values[index] = parse_datetime(values[index])
+    api_key = APIKey.from_db(database, _KEY_FIELD_NAMES, values)
+    scopes = {row[field_count]: parse_name_patterns(row[field_count + 1]) for row in rows if row[field_count]}
+    return api_key, scopes or None
+
+
+def check_key(key: str) -> KeyCheck:
+    """Return the usable APIKey matching `key` with its scopes, or the reason it is rejected."""
     prefix = key_prefix_of(key)
     if not prefix:
-        return None, "key not in the key format"
+        return KeyCheck(None, reason="key not in the key format")
 
-    api_key = APIKey.objects.filter(prefix=prefix).first()
+    api_key, scopes = _read_key_rows(prefix)
     if api_key is None:
-        return None, f"unknown key prefix {prefix}"
+        return KeyCheck(None, reason=f"unknown key prefix {prefix}")
     label = f"key {api_key.name!r} (prefix {prefix})"
     if not api_key.is_valid(key):
-        return None, f"wrong secret for {label}"
+        return KeyCheck(None, reason=f"wrong secret for {label}")
     if api_key.revoked:
-        return None, f"revoked {label}"
+        return KeyCheck(None, reason=f"revoked {label}")
     if api_key.has_expired:
-        return None, f"expired {label}"
-    return api_key, ""
+        return KeyCheck(None, reason=f"expired {label}")
+    return KeyCheck(api_key, scopes)
+
+
+def check_api_key(key: str) -> tuple[APIKey | None, str]:
+    """Return the usable APIKey matching `key`, or None and the reason it is rejected."""
+    result = check_key(key)
+    return result.api_key, result.reason
 
 
 def get_usable_api_key(key: str) -> APIKey | None:
@@ -149,13 +219,15 @@ class ApiKeyAuthentication(BaseAuthentication):
             log_legacy_key_use(address)
             return ApiClient(name=LEGACY_KEY_NAME, prefix=LEGACY_KEY_PREFIX), None
 
-        api_key, reason = check_api_key(key)
+        result = check_key(key)
+        api_key = result.api_key
         if api_key is None:
             prefix = key_prefix_of(key)
             _label_request(request, f"rejected ({prefix or 'no prefix'})")
-            record_rejected_key(address, prefix, f"{reason} on {request.method} {escape_uri_path(request.path)}")
+            record_rejected_key(address, prefix, f"{result.reason} on {request.method} {escape_uri_path(request.path)}")
             raise InvalidApiKey()
 
+        set_key_scopes(request, result.scopes)
         _label_request(request, f"{api_key.name} ({api_key.prefix})")
         return ApiClient(name=api_key.name, prefix=api_key.prefix, api_key=api_key), api_key
 

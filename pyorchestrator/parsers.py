@@ -53,3 +53,21 @@ class JSONOnlyContentNegotiation(DefaultContentNegotiation):
 
     def select_parser(self, request, parsers):
         return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        """Return DRF's choice of renderer, skipping its Accept parsing for `*/*` or the first renderer's type.
+
+        Most clients send `Accept: */*` or none, and DRF then picks the first
+        renderer with its own media type; parsing the header cost about as
+        much as the rest of DRF's request setup.
+        """
+        if renderers and not format_suffix:
+            accept = request.META.get("HTTP_ACCEPT", "*/*").strip()
+            first = renderers[0]
+            format_parameter = self.settings.URL_FORMAT_OVERRIDE
+            query_string = request.META.get("QUERY_STRING", "")
+            if (accept == "*/*" or accept == first.media_type) and not (
+                format_parameter and format_parameter in query_string
+            ):
+                return first, first.media_type
+        return super().select_renderer(request, renderers, format_suffix)

@@ -7,8 +7,10 @@ address comes from pyorchestrator/client_ip.py, and an IPv6 client is
 counted by its /64 network (django-ratelimit's "ip" key).
 """
 
+import ipaddress
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.http import JsonResponse
@@ -33,6 +35,11 @@ class RateLimitGroup:
     path_prefixes: tuple[str, ...]
     # The setting holding the rate, read per request so tests can override it.
     setting: str
+
+    @property
+    def counter_group(self) -> str:
+        """Return the group name of the counters in django-ratelimit's cache keys."""
+        return f"api-{self.name}"
 
     def matches(self, path: str) -> bool:
         return any(path == prefix or path.startswith(prefix + "/") for prefix in self.path_prefixes)
@@ -59,6 +66,26 @@ def rate_limit_group(path: str) -> RateLimitGroup | None:
     return None
 
 
+@lru_cache(maxsize=4096)
+def _counted_network(address: str, ipv4_mask: int, ipv6_mask: int) -> str:
+    mask = ipv6_mask if ":" in address else ipv4_mask
+    return str(ipaddress.ip_network(f"{address}/{mask}", strict=False).network_address)
+
+
+def counted_address(group: str, request) -> str:
+    """Return the value django-ratelimit's "ip" key counts: the client address, or its IPv6 /64 network.
+
+    The same value as the "ip" key with RATELIMIT_IP_META_KEY, so the cache
+    keys are the same, without importing that function by name and parsing
+    the network again on every request.
+    """
+    return _counted_network(
+        get_client_ip(request),
+        getattr(settings, "RATELIMIT_IPV4_MASK", 32),
+        getattr(settings, "RATELIMIT_IPV6_MASK", 64),
+    )
+
+
 def check_rate_limit(request, group: RateLimitGroup) -> int | None:
     """Count the request against its group; return the seconds to wait when it is over the limit.
 
@@ -66,7 +93,7 @@ def check_rate_limit(request, group: RateLimitGroup) -> int | None:
     down (fail open, logged).
     """
     try:
-        usage = get_usage(request, group=f"api-{group.name}", key="ip", rate=group.rate, increment=True)
+        usage = get_usage(request, group=group.counter_group, key=counted_address, rate=group.rate, increment=True)
     except CACHE_ERRORS as error:
         log_cache_failure("a rate-limit check", error)
         return None

@@ -72,10 +72,17 @@ def name_matches(name: str, patterns: list[str]) -> bool:
     return False
 
 
+def set_key_scopes(request, scopes: dict[str, list[str]] | None) -> None:
+    """Keep the calling key's scopes, read with the key itself, on the request."""
+    request._api_key_scopes = scopes
+
+
 def get_key_scopes(request) -> dict[str, list[str]] | None:
     """Return the calling key's scopes as {scope: name patterns}, or None for full access.
 
-    Read once per request from `default` and kept on the request.
+    The key check reads them with the key (pyorchestrator/authentication.py);
+    for a request authenticated otherwise they are read here once from
+    `default` and kept on the request.
     """
     if not hasattr(request, "_api_key_scopes"):
         from pyorchestrator.models import ApiKeyScope

@@ -8,6 +8,7 @@ from rest_framework.settings import api_settings
 
 from pyorchestrator.serializer_fields import (
     EnumNameField,
+    FlatSerializer,
     LocalDateTimeField,
     LocalDateTimeOutputField,
     QueryDateTimeField,
@@ -71,7 +72,7 @@ class QueueDataField(serializers.Field):
         return value
 
 
-class QueueElementCreateSerializer(serializers.Serializer):
+class QueueElementCreateSerializer(FlatSerializer):
     """The body of `POST /api/queue`."""
 
     queue_name = StrictCharField(
@@ -167,7 +168,7 @@ class QueueElementSerializer(serializers.Serializer):
     message = serializers.CharField(allow_null=True, help_text=_("The message the robot left, or null."))
 
 
-class QueueListQuerySerializer(serializers.Serializer):
+class QueueListQuerySerializer(FlatSerializer):
     """The query parameters of `GET /api/queue`."""
 
     queue_name = StrictCharField(max_length=_max_length["queue_name"], help_text=_("The queue to list."))

@@ -292,8 +292,12 @@ def test_api_key_lookup_statement(recorded_sql):
     # The lookup reads the newest key with the prefix: filter(prefix=...).first().
     assert len(recording.statements) == 1
     sql, params = recording.statements[0]
-    assert sql.startswith("SELECT TOP 1 ")
-    assert "[rest_framework_api_key_apikey].[prefix] = ?" in sql
+    # The key's row and its scope rows in one statement, with the key's columns only.
+    assert sql == (
+        "SELECT k.[id], k.[prefix], k.[hashed_key], k.[created], k.[name], k.[revoked], k.[expiry_date], "
+        "s.[scope], s.[names] FROM [rest_framework_api_key_apikey] k "
+        "LEFT JOIN [pyorchestrator_apikeyscope] s ON s.[api_key_id] = k.[id] WHERE k.[prefix] = ?"
+    )
     assert "AbCdEfGh" in params
     assert "secretpart" not in " ".join(str(param) for param in params)
 

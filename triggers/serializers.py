@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from pyorchestrator.serializer_fields import (
     EnumNameField,
+    FlatSerializer,
     LocalDateTimeOutputField,
     StrictCharField,
     VarcharCodePageValidator,
@@ -12,7 +13,7 @@ from pyorchestrator.serializer_fields import (
 from triggers.models import Trigger, TriggerStatus, TriggerType
 
 
-class TriggerStatusSerializer(serializers.Serializer):
+class TriggerStatusSerializer(FlatSerializer):
     """The body of `POST /api/trigger`."""
 
     trigger_name = StrictCharField(

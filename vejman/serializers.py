@@ -5,7 +5,7 @@ import math
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from pyorchestrator.serializer_fields import StrictCharField
+from pyorchestrator.serializer_fields import FlatSerializer, StrictCharField
 from vejman.dates import format_rfc822_date, parse_client_date
 from vejman.models import VejmanKassen
 
@@ -44,7 +44,7 @@ class ClientDateField(serializers.Field):
         return format_rfc822_date(value)
 
 
-class StatusQuerySerializer(serializers.Serializer):
+class StatusQuerySerializer(FlatSerializer):
     """The `status` of `GET /vejmankassen`, from the JSON body or the query string."""
 
     status = StrictCharField(max_length=_max_length["faktura_status"])
@@ -68,7 +68,7 @@ class NonNegativeFloatField(serializers.FloatField):
         return value + 0.0
 
 
-class VejmanUpdateSerializer(serializers.Serializer):
+class VejmanUpdateSerializer(FlatSerializer):
     """The body of `POST /vejmankassen/update`: `id` and the columns to change.
 
     Keys other than these are ignored, as the Flask service ignored them.
