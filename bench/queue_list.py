@@ -2,7 +2,7 @@
 
 Usage (PostgreSQL on 127.0.0.1:5432, user postgres, as the test suite uses):
 
-    .venv/bin/python benchmarks/queue_list.py [--rows 1000000] [--queues 20]
+    .venv/bin/python bench/queue_list.py [--rows 1000000] [--queues 20]
 
 The script creates (or reuses) the database `pyo_bench_queue_list`. It fills
 `Queues` with ROWS elements spread over QUEUES queue names and ten years of

@@ -2,7 +2,7 @@
 
 Usage (from the project folder):
 
-    .venv/bin/python benchmarks/protection_overhead.py [--requests 5000] [--redis redis://127.0.0.1:6379/2]
+    .venv/bin/python bench/protection_overhead.py [--requests 5000] [--redis redis://127.0.0.1:6379/2]
 
 Runs in one process against a temporary SQLite database, with the
 local-memory cache and, when --redis is given, the Redis cache. Each
