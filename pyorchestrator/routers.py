@@ -1,4 +1,4 @@
-"""Route each app to the database alias that holds its tables."""
+"""Route each app to the database alias that contains its tables."""
 
 # The apps whose models map tables that other software owns. Their models
 # are unmanaged, and no migration may touch their tables on any alias.

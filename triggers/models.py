@@ -98,7 +98,7 @@ class ScheduledTrigger(Trigger):
 
 
 class QueueTrigger(Trigger):
-    """A trigger that runs when a queue holds at least `min_batch_size` new elements."""
+    """A trigger that runs when a queue has at least `min_batch_size` new elements."""
 
     trigger = models.OneToOneField(
         Trigger, on_delete=models.DO_NOTHING, parent_link=True, primary_key=True, db_column="id",
