@@ -1,9 +1,9 @@
-"""The one JSON shape of every error the service answers.
+"""The one JSON shape of every error response of the service.
 
-    {"error": "queue_name: Ensure this field has no more than 100 characters.",
-     "errors": {"queue_name": ["Ensure this field has no more than 100 characters."]}}
+    {"error": "queue_name: Must be at most 100 characters.",
+     "errors": {"queue_name": ["Must be at most 100 characters."]}}
 
-`error` is a readable sentence, the key the Flask service answered and some
+`error` is a readable sentence, the key the Flask service returned and some
 clients show to people. `errors` is present for invalid input only and maps
 each field (or, for a list body, each position) to its messages.
 """
