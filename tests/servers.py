@@ -122,11 +122,21 @@ def private_temp_dir(prefix: str):
         shutil.rmtree(path, ignore_errors=True)
 
 
+# The waitress command line of `make serve`, with the port left to fill in.
+MAKE_SERVE_ARGUMENTS = ["-m", "waitress", "--host=127.0.0.1", "--port=%HTTP_PLATFORM_PORT%", "pyorchestrator.wsgi:application"]
+
+
 @contextmanager
-def waitress_server(environment: dict[str, str], log_path: Path):
-    """Run the service under waitress with web.config's arguments; yield its port."""
+def waitress_server(environment: dict[str, str], log_path: Path, arguments: list[str] | None = None):
+    """Run the service under waitress and yield its port.
+
+    `arguments` are python's, with %HTTP_PLATFORM_PORT% for the port; the
+    default is web.config's, as IIS starts the service.
+    """
     port = free_port()
-    arguments = [argument.replace("%HTTP_PLATFORM_PORT%", str(port)) for argument in web_config_arguments()]
+    arguments = [
+        argument.replace("%HTTP_PLATFORM_PORT%", str(port)) for argument in (arguments or web_config_arguments())
+    ]
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             [sys.executable, *arguments], cwd=PROJECT_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT

@@ -8,96 +8,43 @@ the same commands `make serve` runs.
 import http.client
 import json
 import os
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-# The ports this suite may use for its server.
-PORT_RANGE = range(18100, 18200)
-# Seconds to wait for a command, for the server to listen, and for one request.
-COMMAND_TIMEOUT = 120
-STARTUP_TIMEOUT = 30
+from tests.servers import MAKE_SERVE_ARGUMENTS, create_api_key, private_temp_dir, run_manage, waitress_server
+
+# Seconds to wait for one request.
 REQUEST_TIMEOUT = 10
 
 LEAK_MARKERS = ["Traceback", "File \"", "SELECT ", "INSERT ", "UPDATE ", "Exception", "sqlite", "DEBUG"]
 
 
-def free_port() -> int:
-    for port in PORT_RANGE:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.skip(f"No free port in {PORT_RANGE.start}-{PORT_RANGE.stop - 1} for the waitress server.")
-
-
-def wait_for_port(port: int, process: subprocess.Popen, log_path: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"waitress exited with {process.returncode}: {log_path.read_text()}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"waitress did not listen on port {port} within {STARTUP_TIMEOUT} s.")
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server():
     """Start waitress on a prepared SQLite database; return (port, API key, database path, log path)."""
-    directory = tmp_path_factory.mktemp("waitress")
-    database = directory / "service.sqlite3"
-    env = {
-        **os.environ,
-        "PYORCHESTRATOR_VAR_DIR": str(directory / "var"),
-        "DATABASE_URL": f"sqlite:///{database}",
-        "ORCHESTRATOR_DATABASE_URL": "",
-        "VEJMAN_DATABASE_URL": "",
-        "DJANGO_DEBUG": "false",
-        "PYTHONUNBUFFERED": "1",
-    }
+    with private_temp_dir("pyorchestrator-http-") as directory:
+        database = directory / "service.sqlite3"
+        env = {
+            **os.environ,
+            "PYORCHESTRATOR_VAR_DIR": str(directory / "var"),
+            "DATABASE_URL": f"sqlite:///{database}",
+            "ORCHESTRATOR_DATABASE_URL": "",
+            "VEJMAN_DATABASE_URL": "",
+            "DJANGO_DEBUG": "false",
+            "PYTHONUNBUFFERED": "1",
+        }
+        for arguments in (("migrate", "--noinput"), ("create_unmanaged_tables", "--skip-existing")):
+            result = run_manage(env, *arguments)
+            assert result.returncode == 0, result.stderr
+        api_key = create_api_key(env, "waitress-test")
 
-    def manage(*args: str) -> str:
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=COMMAND_TIMEOUT,
-        )
-        assert result.returncode == 0, result.stderr
-        return result.stdout
-
-    manage("migrate", "--noinput")
-    manage("create_unmanaged_tables", "--skip-existing")
-    api_key = manage("create_api_key", "waitress-test").splitlines()[-1]
-
-    port = free_port()
-    # The log goes to a file: a full pipe would block the server.
-    log_path = directory / "waitress.log"
-    with open(log_path, "w", encoding="utf-8") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "waitress", "--host=127.0.0.1", f"--port={port}", "pyorchestrator.wsgi:application"],
-            cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-        try:
-            wait_for_port(port, process, log_path)
+        # The log goes to a file: a full pipe would block the server.
+        log_path = directory / "waitress.log"
+        with waitress_server(env, log_path, MAKE_SERVE_ARGUMENTS) as port:
             yield port, api_key, database, log_path
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
 
 
 def request(port: int, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
