@@ -166,17 +166,6 @@ def check_key(key: str) -> KeyCheck:
     return KeyCheck(api_key, scopes)
 
 
-def check_api_key(key: str) -> tuple[APIKey | None, str]:
-    """Return the usable APIKey matching `key`, or None and the reason it is rejected."""
-    result = check_key(key)
-    return result.api_key, result.reason
-
-
-def get_usable_api_key(key: str) -> APIKey | None:
-    """Return the unrevoked, unexpired APIKey matching `key`, or None."""
-    return check_api_key(key)[0]
-
-
 def is_legacy_key(key: str) -> bool:
     """Return True if `key` is the shared secret of settings.LEGACY_API_KEY, compared in constant time."""
     legacy_key = settings.LEGACY_API_KEY

@@ -90,9 +90,9 @@ def parse_database_url(url: str, base_dir: Path) -> dict:
             url, engine=engine, conn_max_age=CONNECTION_MAX_AGE, conn_health_checks=True
         )
     except ValueError as error:
-        raise ImproperlyConfigured(f"Invalid database URL {_redact(url)!r}: {error}") from error
+        raise ImproperlyConfigured(f"Invalid database URL {redact_url(url)!r}: {error}") from error
     if not config.get("ENGINE"):
-        raise ImproperlyConfigured(f"Unsupported database URL scheme in {_redact(url)!r}.")
+        raise ImproperlyConfigured(f"Unsupported database URL scheme in {redact_url(url)!r}.")
 
     if config["ENGINE"] == "django.db.backends.sqlite3":
         _configure_sqlite(config, base_dir)
@@ -113,7 +113,7 @@ def parse_sqlalchemy_mssql_url(url: str) -> dict:
     scheme, _, rest = url.partition("://")
     if scheme.lower() != "mssql+pyodbc":
         raise ImproperlyConfigured(
-            f"Unsupported SQLAlchemy dialect {scheme!r} in {_redact(url)!r}: only mssql+pyodbc is supported."
+            f"Unsupported SQLAlchemy dialect {scheme!r} in {redact_url(url)!r}: only mssql+pyodbc is supported."
         )
     query = dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
     odbc_connect = next((value for key, value in query.items() if key.lower() == "odbc_connect"), None)
@@ -143,7 +143,7 @@ def parse_sqlalchemy_mssql_url(url: str) -> dict:
         else:
             extra[key] = value
     if not config["NAME"]:
-        raise ImproperlyConfigured(f"The ODBC connection string in {_redact(url)!r} has no DATABASE keyword.")
+        raise ImproperlyConfigured(f"The ODBC connection string in {redact_url(url)!r} has no DATABASE keyword.")
     if extra:
         options["extra_params"] = ";".join(f"{key}={_encode_odbc_value(value)}" for key, value in extra.items())
     _apply_sql_server_defaults(config)
@@ -280,7 +280,7 @@ def _configure_sql_server(config: dict, url: str) -> None:
     extra = []
     for key, value in given.items():
         if isinstance(value, list):
-            raise ImproperlyConfigured(f"The parameter {key!r} appears twice in {_redact(url)!r}.")
+            raise ImproperlyConfigured(f"The parameter {key!r} appears twice in {redact_url(url)!r}.")
         if key in _MSSQL_DJANGO_OPTIONS:
             options[key] = value
         else:
@@ -292,7 +292,7 @@ def _configure_sql_server(config: dict, url: str) -> None:
     if extra:
         options["extra_params"] = ";".join(filter(None, [options.get("extra_params", ""), *extra]))
     if not config.get("NAME") and "dsn" not in options:
-        raise ImproperlyConfigured(f"The SQL Server URL {_redact(url)!r} names no database.")
+        raise ImproperlyConfigured(f"The SQL Server URL {redact_url(url)!r} names no database.")
     config["OPTIONS"] = options
     _apply_sql_server_defaults(config)
 
@@ -317,11 +317,6 @@ def _apply_sql_server_defaults(config: dict) -> None:
 
 
 def redact_url(url: str) -> str:
-    """Return `url` with any password replaced, for error messages."""
-    return _redact(url)
-
-
-def _redact(url: str) -> str:
     """Return `url` with any password replaced, for error messages."""
     scheme, separator, rest = url.partition("://")
     if not separator:
