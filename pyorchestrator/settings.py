@@ -152,9 +152,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Language: the admin console speaks Danish unless the browser asks for
-# English. API clients are programs, so the API answers in English unless
-# the request sends Accept-Language (see pyorchestrator/middleware.py).
+# Language: the admin console is in Danish unless the browser prefers
+# English. API clients are programs, so API messages are in English unless
+# the request's Accept-Language names Danish (see pyorchestrator/middleware.py).
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
